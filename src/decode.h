@@ -1,0 +1,30 @@
+/* decode.h - names for the numbers the kernel hands us: signals, si_code,
+ * clone flags, wait options, lifecycle syscalls.  Tables are data.
+ */
+#ifndef ZWATCH_DECODE_H
+#define ZWATCH_DECODE_H
+
+#include <stddef.h>
+
+struct flag_name {
+	unsigned long long bit;
+	const char *name;
+};
+
+extern const struct flag_name decode_clone_flags[];
+extern const struct flag_name decode_wait_options[];
+
+/* "SIGCHLD", "SIGRTMIN+3"; NULL for 0 or out of range. */
+const char *decode_signal_name(int sig);
+/* "SIGCHLD" or "CHLD" -> 17; 0 if unknown. */
+int decode_signal_number(const char *name);
+/* "CLD_EXITED", "SI_USER", ...; NULL if unknown. */
+const char *decode_si_code(int signo, int code);
+/* Collects the names of the bits set in v into names[] (at most max), and
+ * the bits no entry names into *rest.  Returns the number of names. */
+size_t decode_flags(const struct flag_name *table, unsigned long long v,
+		    const char **names, size_t max, unsigned long long *rest);
+/* The name of a lifecycle syscall by number, NULL for others. */
+const char *decode_syscall_name(long nr);
+
+#endif

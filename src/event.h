@@ -1,0 +1,93 @@
+/* event.h - the classified lifecycle event, the one thing that flows from
+ * the tracer (or a recorded trace) through the lifecycle model to the sinks.
+ */
+#ifndef ZWATCH_EVENT_H
+#define ZWATCH_EVENT_H
+
+#include <stdbool.h>
+
+enum zw_event_type {
+	ZW_EV_SPAWN,	/* a process was created (threads are not processes) */
+	ZW_EV_EXEC,	/* a process image was replaced */
+	ZW_EV_EXIT,	/* the last thread of a process ended: it is a zombie now */
+	ZW_EV_SIGNAL,	/* a SIGCHLD (or other child signal) was delivered */
+	ZW_EV_WAIT,	/* a wait4/waitid call finished */
+	ZW_EV_REPARENT,	/* a process was adopted by a new parent */
+	ZW_EV_REAP,	/* a zombie was released */
+	ZW_EV_ATTACH,	/* tracing of an existing process began */
+	ZW_EV_DETACH,	/* tracing of a process ended while it was alive */
+	ZW_EV_NTYPES
+};
+
+/* Who released a zombie. */
+enum zw_reaper {
+	ZW_REAPER_NONE,
+	ZW_REAPER_PARENT,	/* the parent it was born to */
+	ZW_REAPER_SUBREAPER,	/* an adoptive parent (PR_SET_CHILD_SUBREAPER) */
+	ZW_REAPER_INIT,		/* the init of its pid namespace */
+	ZW_REAPER_AUTOREAP,	/* the kernel: SIGCHLD ignored or SA_NOCLDWAIT */
+};
+
+#define ZW_ARGV_MAX 32
+
+struct zw_event {
+	enum zw_event_type type;
+	double t;		/* seconds since the trace started */
+	int pid;		/* tgid concerned */
+	int tid;		/* thread concerned, 0 when not known */
+	union {
+		struct {
+			int ppid;		/* real parent (CLONE_PARENT honoured) */
+			int creator;		/* tgid that called fork/clone */
+			const char *syscall;	/* "fork", "vfork", "clone", "clone3" */
+			unsigned long long flags; /* clone flags */
+			const char *comm;
+		} spawn;
+		struct {
+			const char *path;
+			const char *comm;
+			int old_tid;		/* tid that called execve, if not the leader */
+			int argc;
+			const char *const *argv;
+		} exec;
+		struct {
+			int code;		/* -1 when killed by a signal */
+			int signal;		/* 0 when it exited normally */
+			bool core_dumped;
+		} exit;
+		struct {
+			int signo;
+			int code;		/* si_code */
+			int sender;		/* si_pid */
+			int status;		/* si_status */
+		} signal;
+		struct {
+			const char *syscall;	/* "wait4" or "waitid" */
+			int idtype;		/* waitid: P_ALL/P_PID/P_PGID/P_PIDFD; wait4: -1 */
+			long id;		/* wait4 pid argument, or waitid id */
+			unsigned options;
+			long result;		/* pid (wait4) or si_pid (waitid), 0, or -errno */
+			int status;		/* wait status collected, when result > 0 */
+		} wait;
+		struct {
+			int from, to;
+		} reparent;
+		struct {
+			int by;			/* tgid of the reaper, 0 for the kernel */
+			int by_tid;		/* thread that reaped, 0 when not seen */
+			enum zw_reaper reaper;
+			const char *syscall;	/* "wait4"/"waitid", NULL when not seen */
+		} reap;
+		struct {
+			int ppid;
+			const char *comm;
+			char state;		/* /proc state letter: R, S, Z, ... */
+			int exit_code;		/* wait status of a zombie, else 0 */
+		} attach;
+	};
+};
+
+const char *event_type_name(enum zw_event_type type);
+const char *event_reaper_name(enum zw_reaper reaper);
+
+#endif

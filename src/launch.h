@@ -1,0 +1,12 @@
+/* launch.h - starting PROG as a traced child. */
+#ifndef ZWATCH_LAUNCH_H
+#define ZWATCH_LAUNCH_H
+
+#include <signal.h>
+
+/* Forks, PTRACE_SEIZEs the child with options, then lets it exec argv
+ * with the signal mask orig_mask.  Returns the child's pid or -errno. */
+int launch_traced(char *const argv[], unsigned long ptrace_options,
+		  const sigset_t *orig_mask);
+
+#endif

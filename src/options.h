@@ -1,0 +1,23 @@
+/* options.h - the command line, parsed once into one const struct. */
+#ifndef ZWATCH_OPTIONS_H
+#define ZWATCH_OPTIONS_H
+
+#include <stdbool.h>
+
+enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
+struct options {
+	const char *output;	/* -o FILE, NULL: stderr */
+	bool json;		/* --json */
+	bool quiet;		/* -q: no per-event lines, records and summary only */
+	bool summary;		/* text summary at the end (--no-summary clears) */
+	enum color_mode color;
+	char *const *argv;	/* PROG and its arguments */
+	int argc;
+};
+
+/* Fills *opts from argv.  Returns -1 to go on, or the exit status to end
+ * with: 0 after --help/--version, 2 after a usage error (reported). */
+int parse_options(int argc, char *argv[], struct options *opts);
+
+#endif

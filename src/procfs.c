@@ -1,0 +1,145 @@
+/* procfs.c - reading /proc/PID/{stat,status,comm,exe,cmdline}. */
+#include "config.h"
+#include "procfs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Reads a whole small /proc file; returns length or -errno. */
+static ssize_t read_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n, total = 0;
+
+	if (fd < 0)
+		return -errno;
+	while ((size_t)total < len - 1) {
+		n = read(fd, buf + total, len - 1 - total);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			n = -errno;
+			close(fd);
+			return n;
+		}
+		if (n == 0)
+			break;
+		total += n;
+	}
+	close(fd);
+	buf[total] = '\0';
+	return total;
+}
+
+int procfs_stat(int pid, struct proc_stat *st)
+{
+	char path[64], buf[1024], *open_paren, *close_paren, *p;
+	ssize_t n;
+	int field;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	n = read_file(path, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	/* comm may hold spaces and parentheses: take the last ')'. */
+	open_paren = strchr(buf, '(');
+	close_paren = strrchr(buf, ')');
+	if (!open_paren || !close_paren || close_paren < open_paren)
+		return -EINVAL;
+	n = close_paren - open_paren - 1;
+	if (n > (ssize_t)sizeof(st->comm) - 1)
+		n = sizeof(st->comm) - 1;
+	memcpy(st->comm, open_paren + 1, n);
+	st->comm[n] = '\0';
+	st->state = close_paren[2];
+	st->ppid = 0;
+	st->exit_code = 0;
+	/* Fields are numbered from 1; field 3 is the state. */
+	p = close_paren + 2;
+	for (field = 3; p && *p; field++) {
+		if (field == 4)
+			st->ppid = atoi(p);
+		else if (field == 52)
+			st->exit_code = atoi(p);
+		p = strchr(p, ' ');
+		if (p)
+			p++;
+	}
+	return 0;
+}
+
+int procfs_status(int pid, int tid, struct proc_status *st)
+{
+	char path[80], buf[4096], *line;
+	ssize_t n;
+
+	if (tid)
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/status", pid, tid);
+	else
+		snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	n = read_file(path, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	memset(st, 0, sizeof(*st));
+	for (line = buf; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		if (!strncmp(line, "Tgid:", 5))
+			st->tgid = atoi(line + 5);
+		else if (!strncmp(line, "PPid:", 5))
+			st->ppid = atoi(line + 5);
+		else if (!strncmp(line, "TracerPid:", 10))
+			st->tracer = atoi(line + 10);
+		else if (!strncmp(line, "SigIgn:", 7))
+			st->sig_ign = strtoull(line + 7, NULL, 16);
+		else if (!strncmp(line, "SigBlk:", 7))
+			st->sig_blk = strtoull(line + 7, NULL, 16);
+		else if (!strncmp(line, "SigCgt:", 7))
+			st->sig_cgt = strtoull(line + 7, NULL, 16);
+	}
+	return 0;
+}
+
+int procfs_comm(int pid, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	n = read_file(path, buf, len);
+	if (n < 0)
+		return (int)n;
+	if (n > 0 && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	return 0;
+}
+
+int procfs_exe(int pid, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/exe", pid);
+	n = readlink(path, buf, len - 1);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return 0;
+}
+
+int procfs_cmdline(int pid, char *buf, size_t len, const char **argv, int max)
+{
+	char path[64];
+	ssize_t n, i;
+	int argc = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+	n = read_file(path, buf, len);
+	if (n <= 0)
+		return 0;
+	for (i = 0; i < n && argc < max; i += strlen(buf + i) + 1)
+		argv[argc++] = buf + i;
+	return argc;
+}

@@ -1,0 +1,38 @@
+/* procfs.h - the few /proc facts zwatch needs, read on demand. */
+#ifndef ZWATCH_PROCFS_H
+#define ZWATCH_PROCFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct proc_stat {
+	char comm[16];
+	char state;		/* R, S, D, Z, T, t, X ... */
+	int ppid;
+	int exit_code;		/* field 52: wait status of a zombie */
+};
+
+/* /proc/PID/stat; 0 or -errno. */
+int procfs_stat(int pid, struct proc_stat *st);
+
+struct proc_status {
+	int tgid;
+	int ppid;
+	int tracer;		/* TracerPid */
+	unsigned long long sig_ign, sig_blk, sig_cgt;
+};
+
+/* /proc/PID/status (or /proc/PID/task/TID/status with tid); 0 or -errno. */
+int procfs_status(int pid, int tid, struct proc_status *st);
+
+/* /proc/PID/comm without the newline; 0 or -errno. */
+int procfs_comm(int pid, char *buf, size_t len);
+
+/* /proc/PID/exe; 0 or -errno. */
+int procfs_exe(int pid, char *buf, size_t len);
+
+/* /proc/PID/cmdline into buf, argv[] pointing into it; returns argc (0 if
+ * unreadable).  At most max arguments are kept. */
+int procfs_cmdline(int pid, char *buf, size_t len, const char **argv, int max);
+
+#endif

@@ -1,0 +1,66 @@
+/* sink.c - what all sinks share: closing, and writing JSON values. */
+#include "config.h"
+#include "sink.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+
+int sink_close(struct sink *s)
+{
+	int err = s->ops->close(s);
+
+	if (!s->err)
+		s->err = err;
+	if (s->fp) {
+		if (fflush(s->fp) == EOF && !s->err)
+			s->err = -errno;
+		if (ferror(s->fp) && !s->err)
+			s->err = -EIO;
+		if (s->own_fp && fclose(s->fp) == EOF && !s->err)
+			s->err = -errno;
+	}
+	err = s->err;
+	free(s);
+	return err;
+}
+
+void json_put_string(FILE *fp, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (!s) {
+		fputs("null", fp);
+		return;
+	}
+	putc('"', fp);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\') {
+			putc('\\', fp);
+			putc(c, fp);
+		} else if (c == '\n') {
+			fputs("\\n", fp);
+		} else if (c == '\t') {
+			fputs("\\t", fp);
+		} else if (c < 0x20 || c == 0x7f) {
+			fprintf(fp, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
+		} else if (c >= 0x80) {
+			/* Bytes from /proc need not be UTF-8: keep them
+			 * readable and the output valid. */
+			fprintf(fp, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
+		} else {
+			putc(c, fp);
+		}
+	}
+	putc('"', fp);
+}
+
+void json_put_time(FILE *fp, double t)
+{
+	if (isnan(t))
+		fputs("null", fp);
+	else
+		fprintf(fp, "%.6f", t);
+}

@@ -1,0 +1,44 @@
+/* sink.h - output sinks behind one small ops struct.  Sinks receive const
+ * events and records; they never look into the tracer or the model.
+ */
+#ifndef ZWATCH_SINK_H
+#define ZWATCH_SINK_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "event.h"
+#include "lifecycle.h"
+
+struct sink;
+
+struct sink_ops {
+	/* subject is the record of ev->pid after the model applied ev */
+	void (*event)(struct sink *s, const struct zw_event *ev,
+		      const struct zw_life *subject);
+	void (*lifecycle)(struct sink *s, const struct zw_life *l, double t_end);
+	void (*summary)(struct sink *s, const struct zw_summary *sum);
+	/* flush and close; returns 0 or -errno of the first write error */
+	int (*close)(struct sink *s);
+};
+
+struct sink {
+	const struct sink_ops *ops;
+	FILE *fp;
+	bool own_fp;
+	bool color;
+	bool quiet;		/* text: no per-event lines */
+	bool no_summary;	/* text: no summary lines */
+	bool table_started;
+	int err;		/* first write error, as -errno */
+};
+
+struct sink *sink_text_new(FILE *fp, bool own_fp, bool color, bool quiet);
+struct sink *sink_json_new(FILE *fp, bool own_fp);
+/* Returns 0 or the first write error as -errno; frees the sink. */
+int sink_close(struct sink *s);
+
+/* JSON helpers shared by the sinks that write JSON. */
+void json_put_string(FILE *fp, const char *s);
+void json_put_time(FILE *fp, double t);	/* a number, or null for NAN */
+
+#endif

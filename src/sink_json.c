@@ -1,0 +1,197 @@
+/* sink_json.c - JSON Lines: one object per event, then one "lifecycle"
+ * object per process.  The field names are a public contract documented
+ * in zwatch(1); this file is the only place that produces them.
+ */
+#include "config.h"
+#include "decode.h"
+#include "sink.h"
+#include "util.h"
+
+#include <math.h>
+
+static void put_key(FILE *fp, const char *key)
+{
+	fprintf(fp, ",\"%s\":", key);
+}
+
+static void put_int_or_null(FILE *fp, const char *key, int v, bool null)
+{
+	put_key(fp, key);
+	if (null)
+		fputs("null", fp);
+	else
+		fprintf(fp, "%d", v);
+}
+
+static void put_str(FILE *fp, const char *key, const char *v)
+{
+	put_key(fp, key);
+	json_put_string(fp, v);
+}
+
+static void put_flags(FILE *fp, const char *key, const struct flag_name *t,
+		      unsigned long long v)
+{
+	const char *names[64];
+	unsigned long long rest;
+	size_t n = decode_flags(t, v, names, ARRAY_SIZE(names), &rest);
+
+	put_key(fp, key);
+	putc('[', fp);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			putc(',', fp);
+		json_put_string(fp, names[i]);
+	}
+	if (rest)
+		fprintf(fp, "%s\"%#llx\"", n ? "," : "", rest);
+	putc(']', fp);
+}
+
+static void put_signal(FILE *fp, const char *key, int sig)
+{
+	put_key(fp, key);
+	if (!sig)
+		fputs("null", fp);
+	else
+		json_put_string(fp, decode_signal_name(sig));
+}
+
+static void put_event_body(FILE *fp, const struct zw_event *ev)
+{
+	switch (ev->type) {
+	case ZW_EV_SPAWN:
+		put_int_or_null(fp, "tid", ev->tid, !ev->tid);
+		put_int_or_null(fp, "ppid", ev->spawn.ppid, false);
+		put_int_or_null(fp, "creator", ev->spawn.creator, false);
+		put_str(fp, "syscall", ev->spawn.syscall);
+		put_flags(fp, "flags", decode_clone_flags, ev->spawn.flags);
+		break;
+	case ZW_EV_EXEC:
+		put_int_or_null(fp, "tid", ev->tid, !ev->tid);
+		if (ev->exec.old_tid)
+			put_int_or_null(fp, "old_tid", ev->exec.old_tid, false);
+		put_str(fp, "path", ev->exec.path);
+		put_str(fp, "comm", ev->exec.comm);
+		put_key(fp, "argv");
+		putc('[', fp);
+		for (int i = 0; i < ev->exec.argc; i++) {
+			if (i)
+				putc(',', fp);
+			json_put_string(fp, ev->exec.argv[i]);
+		}
+		putc(']', fp);
+		break;
+	case ZW_EV_EXIT:
+		put_int_or_null(fp, "exit_code", ev->exit.code, ev->exit.signal != 0);
+		put_signal(fp, "exit_signal", ev->exit.signal);
+		fprintf(fp, ",\"core_dumped\":%s", ev->exit.core_dumped ? "true" : "false");
+		break;
+	case ZW_EV_SIGNAL:
+		put_int_or_null(fp, "tid", ev->tid, !ev->tid);
+		put_signal(fp, "signal", ev->signal.signo);
+		put_str(fp, "si_code", decode_si_code(ev->signal.signo, ev->signal.code));
+		put_int_or_null(fp, "si_pid", ev->signal.sender, false);
+		put_int_or_null(fp, "si_status", ev->signal.status, false);
+		break;
+	case ZW_EV_WAIT:
+		put_int_or_null(fp, "tid", ev->tid, !ev->tid);
+		put_str(fp, "syscall", ev->wait.syscall);
+		if (ev->wait.idtype >= 0)
+			put_int_or_null(fp, "idtype", ev->wait.idtype, false);
+		fprintf(fp, ",\"id\":%ld", ev->wait.id);
+		put_flags(fp, "options", decode_wait_options, ev->wait.options);
+		fprintf(fp, ",\"result\":%ld", ev->wait.result);
+		break;
+	case ZW_EV_REPARENT:
+		put_int_or_null(fp, "from", ev->reparent.from, false);
+		put_int_or_null(fp, "to", ev->reparent.to, false);
+		break;
+	case ZW_EV_REAP:
+		put_int_or_null(fp, "by", ev->reap.by, !ev->reap.by);
+		if (ev->reap.by_tid)
+			put_int_or_null(fp, "tid", ev->reap.by_tid, false);
+		put_str(fp, "reaper", event_reaper_name(ev->reap.reaper));
+		if (ev->reap.syscall)
+			put_str(fp, "syscall", ev->reap.syscall);
+		break;
+	case ZW_EV_ATTACH:
+		put_int_or_null(fp, "ppid", ev->attach.ppid, false);
+		put_str(fp, "comm", ev->attach.comm);
+		fprintf(fp, ",\"state\":\"%c\"", ev->attach.state ? ev->attach.state : '?');
+		break;
+	default:
+		break;
+	}
+}
+
+static void json_event(struct sink *s, const struct zw_event *ev,
+		       const struct zw_life *subject)
+{
+	(void)subject;
+	fprintf(s->fp, "{\"event\":\"%s\",\"t\":", event_type_name(ev->type));
+	json_put_time(s->fp, ev->t);
+	fprintf(s->fp, ",\"pid\":%d", ev->pid);
+	put_event_body(s->fp, ev);
+	fputs("}\n", s->fp);
+}
+
+static void json_lifecycle(struct sink *s, const struct zw_life *l, double t_end)
+{
+	FILE *fp = s->fp;
+	double z = isnan(l->reaped) ? NAN : life_zombie_seconds(l, t_end);
+
+	(void)t_end;
+	fprintf(fp, "{\"event\":\"lifecycle\",\"pid\":%d", l->pid);
+	put_int_or_null(fp, "ppid", l->ppid, false);
+	if (l->creator)
+		put_int_or_null(fp, "creator", l->creator, false);
+	if (l->parent != l->ppid)
+		put_int_or_null(fp, "parent", l->parent, false);
+	put_str(fp, "comm", l->comm);
+	put_key(fp, "born");
+	json_put_time(fp, l->born);
+	put_key(fp, "exited");
+	json_put_time(fp, l->exited);
+	put_int_or_null(fp, "exit_code", l->exit_code,
+			!l->has_status || l->exit_signal || l->exit_code < 0);
+	put_signal(fp, "exit_signal", l->exit_signal);
+	fprintf(fp, ",\"core_dumped\":%s", l->core_dumped ? "true" : "false");
+	put_key(fp, "reaped");
+	json_put_time(fp, l->reaped);
+	put_int_or_null(fp, "reaped_by", l->reaped_by, !l->reaped_by);
+	put_str(fp, "reaper", event_reaper_name(l->reaper));
+	put_key(fp, "zombie_seconds");
+	json_put_time(fp, z);
+	put_str(fp, "final", life_final_name(l->final));
+	fputs("}\n", fp);
+}
+
+static void json_summary(struct sink *s, const struct zw_summary *sum)
+{
+	(void)s;
+	(void)sum;
+}
+
+static int json_close(struct sink *s)
+{
+	(void)s;
+	return 0;
+}
+
+static const struct sink_ops json_ops = {
+	.event = json_event,
+	.lifecycle = json_lifecycle,
+	.summary = json_summary,
+	.close = json_close,
+};
+
+struct sink *sink_json_new(FILE *fp, bool own_fp)
+{
+	struct sink *s = xcalloc(1, sizeof(*s));
+
+	s->ops = &json_ops;
+	s->fp = fp;
+	s->own_fp = own_fp;
+	return s;
+}

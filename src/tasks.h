@@ -1,0 +1,95 @@
+/* tasks.h - the tracer's table of traced threads (tasks) and processes
+ * (procs).  The only code that allocates or frees them.  This is ptrace
+ * bookkeeping; the lifecycle records live in the model.
+ */
+#ifndef ZWATCH_TASKS_H
+#define ZWATCH_TASKS_H
+
+#include <stdbool.h>
+#include "intmap.h"
+
+struct proc;
+
+struct list_link {
+	struct list_link *prev, *next;
+};
+
+struct task {
+	int tid;
+	struct proc *proc;
+	struct list_link in_proc;	/* proc->threads */
+	bool startup;		/* its first (auto-attach) stop is still due */
+	bool stopped;		/* held in a stop by zwatch right now */
+	bool group_stopped;	/* in group-stop, resumed with PTRACE_LISTEN */
+	bool syscall_mode;	/* last resumed with PTRACE_SYSCALL */
+	bool in_syscall;	/* between a syscall-entry and its exit stop */
+	bool detaching;		/* interrupted so that it can be detached */
+	int pending_sig;	/* signal to re-inject when detaching */
+	long sc_nr;		/* syscall entered (when in_syscall) */
+	unsigned long sc_args[6];
+};
+
+enum proc_release {
+	REL_NONE,		/* not released (or not exited) */
+	REL_PENDING,		/* released, reaper not yet known */
+};
+
+struct proc {
+	int pid;
+	int parent;		/* current real parent (tgid) */
+	int ppid_at_birth;
+	int nthreads;		/* live traced threads */
+	int zombies;		/* children exited and not yet released */
+	int status;		/* wait status of its last thread */
+	bool exited;		/* every thread is gone: it is a zombie */
+	bool traced;		/* its threads are (or were) ptrace'd by us */
+	int pidfd;		/* watches release while it is a zombie, or -1 */
+	struct list_link threads;
+	struct list_link children;
+	struct list_link sibling;	/* in the parent's children, if tracked */
+	/* Released, waiting to learn who did it (see tracer.c). */
+	enum proc_release release;
+	double released_at;
+	double release_deadline;
+	bool maybe_autoreap;
+	struct list_link pending;	/* tasks->unattributed */
+};
+
+struct tasks {
+	struct intmap by_tid;
+	struct intmap by_pid;
+	struct intmap early;	/* tid -> wait status of a child stopped before
+				 * its creator's fork event was seen */
+	struct list_link unattributed;
+	int live_threads;
+};
+
+void tasks_init(struct tasks *t);
+void tasks_free(struct tasks *t);
+
+struct task *tasks_task(const struct tasks *t, int tid);
+struct proc *tasks_proc(const struct tasks *t, int pid);
+
+/* A new tracked process (not traced yet: threads come with tasks_add_thread). */
+struct proc *tasks_add_proc(struct tasks *t, int pid, int parent);
+/* A new traced thread of p. */
+struct task *tasks_add_thread(struct tasks *t, struct proc *p, int tid);
+/* Forgets a thread (exited, or vanished at exec). */
+void tasks_del_thread(struct tasks *t, struct task *task);
+/* Forgets a process; its children stay, detached from it. */
+void tasks_del_proc(struct tasks *t, struct proc *p);
+/* Moves p under a new parent (which may be untracked). */
+void tasks_set_parent(struct tasks *t, struct proc *p, int parent);
+
+/* Intrusive lists. */
+void list_init(struct list_link *head);
+void list_add(struct list_link *head, struct list_link *l);
+void list_del(struct list_link *l);
+bool list_linked(const struct list_link *l);
+
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
+#define list_for_each_safe(pos, n, head) \
+	for (pos = (head)->next, n = pos->next; pos != (head); pos = n, n = pos->next)
+
+#endif

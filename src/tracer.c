@@ -1,0 +1,973 @@
+/* tracer.c - the ptrace event loop.
+ *
+ * zwatch stops a traced program only where a lifecycle fact requires it:
+ * fork/vfork/clone/exec events, exit notifications, and signal-delivery
+ * stops (SIGCHLD above all).  Syscall stops are switched on for a process
+ * only while it has a zombie child, because only then do its wait4/waitid
+ * calls say who reaps what.  Releases nobody was seen doing are caught by
+ * a pidfd per zombie (EPOLLHUP when the kernel frees it).
+ *
+ * The loop: drain waitpid(), classifying each status into a stop kind;
+ * handlers turn it into events for the model and return how to restart
+ * the tracee, which happens in one place (resume()).
+ */
+#include "config.h"
+#include "tracer.h"
+#include "decode.h"
+#include "event.h"
+#include "launch.h"
+#include "lifecycle.h"
+#include "options.h"
+#include "procfs.h"
+#include "ptrace_util.h"
+#include "tasks.h"
+#include "util.h"
+
+#include <errno.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ptrace.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef __WALL
+#define __WALL 0x40000000
+#endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
+
+/* How long a release may wait for the stop that tells who did it. */
+#define ATTRIBUTION_DELAY 0.05
+/* How long a new child's first stop may wait for its creator's event. */
+#define EARLY_DELAY 0.2
+/* Polling period for releases when pidfds are unavailable. */
+#define POLL_PERIOD 0.02
+#define SIGFD_TAG UINT64_MAX
+
+#define PTRACE_OPTIONS (PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | \
+			PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | \
+			PTRACE_O_TRACEEXEC)
+
+enum resume_how {
+	RESUME_RUN,		/* PTRACE_CONT or PTRACE_SYSCALL, as needed */
+	RESUME_LISTEN,		/* group-stop: stay stopped, keep reporting */
+	RESUME_HOLD,		/* leave it stopped for now */
+};
+
+struct resume {
+	enum resume_how how;
+	int sig;
+};
+
+struct early_child {
+	int status;
+	double seen;
+};
+
+struct tracer {
+	struct model *model;
+	struct tasks tasks;
+	double t0;
+	int self;
+	bool is_init;		/* we are pid 1 of our pid namespace */
+	bool have_pidfd;
+	bool poll_releases;	/* some zombies are watched by polling */
+	int epfd, sigfd;
+	int root;
+	int root_status;
+	bool root_done;
+	int stop_signal;	/* SIGINT/SIGTERM/SIGHUP received */
+	char self_comm[16];
+};
+
+static double now(const struct tracer *tr)
+{
+	return clock_now() - tr->t0;
+}
+
+static void emit(struct tracer *tr, struct zw_event *ev)
+{
+	model_feed(tr->model, ev);
+}
+
+/* ---- who reaped it ------------------------------------------------------ */
+
+static bool sigchld_ignored(int pid)
+{
+	struct proc_status st;
+
+	return procfs_status(pid, 0, &st) == 0 &&
+	       (st.sig_ign & (1ULL << (SIGCHLD - 1)));
+}
+
+static enum zw_reaper classify_reaper(const struct tracer *tr,
+				      const struct proc *p, int by)
+{
+	int init = tr->is_init ? tr->self : 1;
+
+	if (by == p->ppid_at_birth)
+		return ZW_REAPER_PARENT;
+	if (by == init)
+		return ZW_REAPER_INIT;
+	return ZW_REAPER_SUBREAPER;
+}
+
+/* The zombie p is gone: say who released it, and forget it. */
+static void finish_reap(struct tracer *tr, struct proc *p, double t, int by,
+			int by_tid, enum zw_reaper reaper, const char *syscall)
+{
+	struct proc *parent = tasks_proc(&tr->tasks, p->parent);
+	struct zw_event ev = { .type = ZW_EV_REAP, .t = t, .pid = p->pid };
+
+	ev.reap.by = by;
+	ev.reap.by_tid = by_tid;
+	ev.reap.reaper = reaper;
+	ev.reap.syscall = syscall;
+	emit(tr, &ev);
+	if (parent && parent->zombies > 0)
+		parent->zombies--;
+	tasks_del_proc(&tr->tasks, p);
+}
+
+/* Released, and no wait of a traced parent explains it: decide from
+ * what is known.  A release at the very moment we collected the exit is
+ * the kernel's doing when the parent ignores SIGCHLD or set SA_NOCLDWAIT
+ * (the latter is invisible in /proc, hence maybe_autoreap). */
+static void attribute_unseen(struct tracer *tr, struct proc *p)
+{
+	double t = p->release == REL_PENDING ? p->released_at : now(tr);
+
+	if (p->maybe_autoreap || sigchld_ignored(p->parent))
+		finish_reap(tr, p, t, 0, 0, ZW_REAPER_AUTOREAP, NULL);
+	else
+		finish_reap(tr, p, t, p->parent, 0,
+			    classify_reaper(tr, p, p->parent), NULL);
+}
+
+/* p was released at time t.  If its parent is traced and alive, the stop
+ * that shows the wait is at most moments away: wait for it briefly. */
+static void on_released(struct tracer *tr, struct proc *p, double t,
+			bool at_exit)
+{
+	struct proc *parent = tasks_proc(&tr->tasks, p->parent);
+
+	if (p->release != REL_NONE)
+		return;
+	if (p->pidfd >= 0) {
+		close(p->pidfd);
+		p->pidfd = -1;
+	}
+	p->released_at = t;
+	p->maybe_autoreap = at_exit;
+	if (at_exit && sigchld_ignored(p->parent)) {
+		finish_reap(tr, p, t, 0, 0, ZW_REAPER_AUTOREAP, NULL);
+		return;
+	}
+	if (!parent || parent->nthreads == 0) {
+		attribute_unseen(tr, p);
+		return;
+	}
+	p->release = REL_PENDING;
+	p->release_deadline = now(tr) + ATTRIBUTION_DELAY;
+	list_add(&tr->tasks.unattributed, &p->pending);
+}
+
+static int pidfd_open(int pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+/* Watch the zombie p until someone releases it. */
+static void watch_release(struct tracer *tr, struct proc *p)
+{
+	struct pollfd pfd;
+	struct epoll_event ee = { .events = 0, .data.u64 = (uint64_t)p->pid };
+	int fd;
+
+	if (!tr->have_pidfd) {
+		tr->poll_releases = true;
+		return;
+	}
+	fd = pidfd_open(p->pid);
+	if (fd < 0) {
+		if (errno == ESRCH) {
+			on_released(tr, p, now(tr), true);
+			return;
+		}
+		/* EMFILE and friends: fall back to polling for this one. */
+		tr->poll_releases = true;
+		return;
+	}
+	pfd.fd = fd;
+	pfd.events = 0;
+	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP)) {
+		close(fd);
+		on_released(tr, p, now(tr), true);
+		return;
+	}
+	/* Only EPOLLHUP (always reported) matters: release, not exit. */
+	if (epoll_ctl(tr->epfd, EPOLL_CTL_ADD, fd, &ee) < 0) {
+		close(fd);
+		tr->poll_releases = true;
+		return;
+	}
+	p->pidfd = fd;
+}
+
+/* ---- waits ------------------------------------------------------------- */
+
+static bool is_wait_syscall(long nr)
+{
+	return nr == SYS_wait4 || nr == SYS_waitid;
+}
+
+/* Decodes a finished wait4/waitid of task.  Returns the pid it reaped
+ * (0 if none) and fills ev with the wait event. */
+static int decode_wait(struct task *task, long nr, const unsigned long *a,
+		       long ret, struct zw_event *ev)
+{
+	int status = 0;
+	bool reaped = false;
+	int child = 0;
+
+	ev->type = ZW_EV_WAIT;
+	ev->pid = task->proc->pid;
+	ev->tid = task->tid;
+	if (nr == SYS_wait4) {
+		ev->wait.syscall = "wait4";
+		ev->wait.idtype = -1;
+		ev->wait.id = (long)(int)a[0];
+		ev->wait.options = (unsigned)a[2];
+		ev->wait.result = ret;
+		if (ret > 0) {
+			child = (int)ret;
+			/* A wait4 can also report a stopped or continued child. */
+			if (!a[1] || pt_read(task->tid, a[1], &status, sizeof(status)))
+				reaped = true;
+			else
+				reaped = WIFEXITED(status) || WIFSIGNALED(status);
+		}
+	} else {
+		siginfo_t si;
+
+		ev->wait.syscall = "waitid";
+		ev->wait.idtype = (int)a[0];
+		ev->wait.id = (long)(int)a[1];
+		ev->wait.options = (unsigned)a[3];
+		ev->wait.result = ret;
+		if (ret == 0 && a[2] &&
+		    !pt_read(task->tid, a[2], &si, sizeof(si)) && si.si_pid) {
+			child = si.si_pid;
+			ev->wait.result = si.si_pid;
+			reaped = (si.si_code == CLD_EXITED || si.si_code == CLD_KILLED ||
+				  si.si_code == CLD_DUMPED) &&
+				 !(ev->wait.options & WNOWAIT);
+			status = si.si_status;
+		}
+	}
+	ev->wait.status = status;
+	return reaped ? child : 0;
+}
+
+/* A wait of task finished (seen at its syscall-exit stop, or at a later
+ * signal-delivery stop: fresh says which).  At a signal-delivery stop the
+ * registers may show an old call, so only a reap of a zombie nobody
+ * claimed yet counts there. */
+static void on_wait_done(struct tracer *tr, struct task *task, long nr,
+			 const unsigned long *args, long ret, bool fresh)
+{
+	struct zw_event ev = { 0 };
+	int child = decode_wait(task, nr, args, ret, &ev);
+	struct proc *p = child ? tasks_proc(&tr->tasks, child) : NULL;
+	double t = now(tr);
+
+	if (p && (!p->exited || p->parent != task->proc->pid))
+		p = NULL;
+	if (!fresh && !p)
+		return;
+	ev.t = t;
+	emit(tr, &ev);
+	if (p)
+		finish_reap(tr, p, p->release == REL_PENDING ? p->released_at : t,
+			    task->proc->pid, task->tid,
+			    classify_reaper(tr, p, task->proc->pid), ev.wait.syscall);
+}
+
+/* At a signal-delivery stop: did the thread just finish a wait? */
+static void check_finished_wait(struct tracer *tr, struct task *task)
+{
+	arch_regs regs;
+	unsigned long args[6];
+	long nr;
+
+	if (pt_getregs(task->tid, &regs) < 0)
+		return;
+	nr = arch_syscall_nr(&regs);
+	if (!is_wait_syscall(nr))
+		return;
+	for (int i = 0; i < 6; i++)
+		args[i] = arch_syscall_arg(&regs, i);
+	on_wait_done(tr, task, nr, args, arch_syscall_ret(&regs), false);
+}
+
+static bool wants_wait_watch(const struct proc *p)
+{
+	return p->zombies > 0;
+}
+
+/* ---- births, execs, deaths --------------------------------------------- */
+
+static unsigned long long clone_flags_of(struct task *task, long nr,
+					 const arch_regs *regs, int event)
+{
+	unsigned long long flags = 0;
+
+	if (nr == SYS_clone)
+		return arch_syscall_arg(regs, 0);
+	if (nr == SYS_clone3) {
+		if (pt_read(task->tid, arch_syscall_arg(regs, 0), &flags,
+			    sizeof(flags)) == 0)
+			return flags;
+	}
+	if (nr == SYS_vfork || event == PTRACE_EVENT_VFORK)
+		return CLONE_VM | CLONE_VFORK | SIGCHLD;
+	return SIGCHLD;
+}
+
+static const char *spawn_syscall_name(long nr, int event)
+{
+	const char *name = decode_syscall_name(nr);
+
+	if (name && (nr == SYS_clone || nr == SYS_clone3 || nr == SYS_fork ||
+		     nr == SYS_vfork))
+		return name;
+	return event == PTRACE_EVENT_VFORK ? "vfork" :
+	       event == PTRACE_EVENT_FORK ? "fork" : "clone";
+}
+
+static void resume(struct tracer *tr, struct task *task, struct resume r);
+
+/* The creator's fork/vfork/clone event: the new task joins the table. */
+static void on_new_child(struct tracer *tr, struct task *task, int event)
+{
+	struct proc *cp = task->proc;
+	struct early_child *early;
+	struct task *nt;
+	unsigned long msg = 0;
+	unsigned long long flags;
+	arch_regs regs;
+	long nr = -1;
+	int child;
+
+	if (pt_geteventmsg(task->tid, &msg) < 0 || !msg)
+		return;
+	child = (int)msg;
+	if (pt_getregs(task->tid, &regs) == 0)
+		nr = arch_syscall_nr(&regs);
+	flags = clone_flags_of(task, nr, &regs, event);
+	if (flags & CLONE_THREAD) {
+		nt = tasks_add_thread(&tr->tasks, cp, child);
+	} else {
+		int ppid = (flags & CLONE_PARENT) ? cp->parent : cp->pid;
+		struct proc *np = tasks_add_proc(&tr->tasks, child, ppid);
+		struct zw_event ev = { .type = ZW_EV_SPAWN, .t = now(tr),
+				       .pid = child, .tid = task->tid };
+
+		nt = tasks_add_thread(&tr->tasks, np, child);
+		ev.spawn.ppid = ppid;
+		ev.spawn.creator = cp->pid;
+		ev.spawn.syscall = spawn_syscall_name(nr, event);
+		ev.spawn.flags = flags & ~0xffULL;
+		emit(tr, &ev);
+	}
+	early = intmap_del(&tr->tasks.early, child);
+	if (early) {
+		free(early);
+		nt->stopped = true;
+		resume(tr, nt, (struct resume){ RESUME_RUN, 0 });
+	} else {
+		nt->startup = true;
+	}
+}
+
+static void on_exec(struct tracer *tr, struct task *task)
+{
+	struct proc *p = task->proc;
+	struct list_link *pos, *n;
+	struct zw_event ev = { .type = ZW_EV_EXEC, .t = now(tr), .pid = p->pid,
+			       .tid = task->tid };
+	unsigned long old_tid = 0;
+	char path[4096], comm[16], cmdline[4096];
+	const char *argv[ZW_ARGV_MAX];
+
+	pt_geteventmsg(task->tid, &old_tid);
+	/* execve kills every other thread, and a non-leader that execs takes
+	 * over the leader's tid: only this task is left. */
+	list_for_each_safe(pos, n, &p->threads) {
+		struct task *other = container_of(pos, struct task, in_proc);
+
+		if (other != task)
+			tasks_del_thread(&tr->tasks, other);
+	}
+	task->in_syscall = false;
+	if (procfs_exe(p->pid, path, sizeof(path)) < 0)
+		path[0] = '\0';
+	if (procfs_comm(p->pid, comm, sizeof(comm)) < 0)
+		comm[0] = '\0';
+	ev.exec.path = path;
+	ev.exec.comm = comm;
+	ev.exec.old_tid = (int)old_tid != task->tid ? (int)old_tid : 0;
+	ev.exec.argc = procfs_cmdline(p->pid, cmdline, sizeof(cmdline), argv,
+				      ZW_ARGV_MAX);
+	ev.exec.argv = argv;
+	emit(tr, &ev);
+}
+
+/* p's last thread is gone: its children were handed to another parent
+ * (a subreaper or init) before we heard of it; say where each went. */
+static void reparent_children(struct tracer *tr, struct proc *p)
+{
+	struct list_link *pos, *n;
+
+	list_for_each_safe(pos, n, &p->children) {
+		struct proc *c = container_of(pos, struct proc, sibling);
+		struct proc_stat st;
+		struct proc *np;
+		struct zw_event ev = { .type = ZW_EV_REPARENT, .t = now(tr),
+				       .pid = c->pid };
+
+		if (procfs_stat(c->pid, &st) < 0 || st.ppid == p->pid)
+			continue;
+		tasks_set_parent(&tr->tasks, c, st.ppid);
+		ev.reparent.from = p->pid;
+		ev.reparent.to = st.ppid;
+		emit(tr, &ev);
+		np = tasks_proc(&tr->tasks, st.ppid);
+		if (c->exited && c->release == REL_NONE && np)
+			np->zombies++;
+	}
+}
+
+static void on_proc_exit(struct tracer *tr, struct proc *p)
+{
+	struct zw_event ev = { .type = ZW_EV_EXIT, .t = now(tr), .pid = p->pid };
+	struct proc *parent;
+	int status = p->status;
+
+	p->exited = true;
+	ev.exit.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	ev.exit.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	ev.exit.core_dumped = WIFSIGNALED(status) && WCOREDUMP(status);
+	emit(tr, &ev);
+	if (p->pid == tr->root) {
+		tr->root_done = true;
+		tr->root_status = WIFEXITED(status) ? WEXITSTATUS(status) :
+				  128 + WTERMSIG(status);
+	}
+	reparent_children(tr, p);
+	if (p->parent == tr->self) {
+		/* We are tracer and parent: our waitpid() just reaped it. */
+		finish_reap(tr, p, ev.t, tr->self, tr->self,
+			    classify_reaper(tr, p, tr->self), "wait4");
+		return;
+	}
+	parent = tasks_proc(&tr->tasks, p->parent);
+	if (parent && parent->nthreads > 0)
+		parent->zombies++;
+	watch_release(tr, p);
+}
+
+static void on_thread_exit(struct tracer *tr, struct task *task, int status)
+{
+	struct proc *p = task->proc;
+
+	/* With exit_group() every thread carries the group's status; the
+	 * last one to go speaks for the process. */
+	p->status = status;
+	tasks_del_thread(&tr->tasks, task);
+	if (p->nthreads == 0)
+		on_proc_exit(tr, p);
+}
+
+/* ---- stops ------------------------------------------------------------- */
+
+static struct resume on_signal_stop(struct tracer *tr, struct task *task,
+				    int sig)
+{
+	siginfo_t si;
+
+	if (sig == SIGCHLD && pt_getsiginfo(task->tid, &si) == 0) {
+		struct zw_event ev = { .type = ZW_EV_SIGNAL, .t = now(tr),
+				       .pid = task->proc->pid, .tid = task->tid };
+
+		ev.signal.signo = sig;
+		ev.signal.code = si.si_code;
+		ev.signal.sender = si.si_pid;
+		ev.signal.status = si.si_status;
+		emit(tr, &ev);
+	}
+	if (wants_wait_watch(task->proc))
+		check_finished_wait(tr, task);
+	/* Deliver the signal exactly as it came. */
+	return (struct resume){ RESUME_RUN, sig };
+}
+
+static void on_syscall_stop(struct tracer *tr, struct task *task)
+{
+	struct pt_syscall sc;
+
+	if (pt_syscall_info(task->tid, &sc) < 0)
+		return;
+	if (sc.op == PTRACE_SYSCALL_INFO_ENTRY) {
+		task->in_syscall = true;
+		task->sc_nr = sc.nr;
+		memcpy(task->sc_args, sc.args, sizeof(sc.args));
+	} else if (sc.op == PTRACE_SYSCALL_INFO_EXIT && task->in_syscall) {
+		task->in_syscall = false;
+		if (is_wait_syscall(task->sc_nr))
+			on_wait_done(tr, task, task->sc_nr, task->sc_args,
+				     sc.ret, true);
+	}
+}
+
+static bool is_stop_signal(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
+	       sig == SIGTTOU;
+}
+
+/* Classifies a ptrace stop and handles it; says how to restart. */
+static struct resume dispatch_stop(struct tracer *tr, struct task *task,
+				   int status)
+{
+	int sig = WSTOPSIG(status);
+	int event = (unsigned)status >> 16;
+	struct resume run = { RESUME_RUN, 0 };
+
+	if (task->startup) {
+		/* A new child's first stop (PTRACE_EVENT_STOP) says nothing. */
+		task->startup = false;
+		if (event == PTRACE_EVENT_STOP)
+			return run;
+	}
+	switch (event) {
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+	case PTRACE_EVENT_CLONE:
+		on_new_child(tr, task, event);
+		return run;
+	case PTRACE_EVENT_EXEC:
+		on_exec(tr, task);
+		return run;
+	case PTRACE_EVENT_STOP:
+		/* Group-stop: PTRACE_LISTEN keeps it stopped, as without us,
+		 * while we still hear of SIGCONT.  Otherwise an interrupt. */
+		if (is_stop_signal(sig)) {
+			task->group_stopped = true;
+			return (struct resume){ RESUME_LISTEN, 0 };
+		}
+		task->group_stopped = false;
+		return run;
+	case 0:
+		if (sig == (SIGTRAP | 0x80)) {
+			on_syscall_stop(tr, task);
+			return run;
+		}
+		return on_signal_stop(tr, task, sig);
+	default:
+		return run;
+	}
+}
+
+static void resume(struct tracer *tr, struct task *task, struct resume r)
+{
+	bool sys;
+	int err = 0;
+
+	(void)tr;
+	switch (r.how) {
+	case RESUME_HOLD:
+		return;
+	case RESUME_LISTEN:
+		err = pt_listen(task->tid);
+		break;
+	case RESUME_RUN:
+		sys = wants_wait_watch(task->proc);
+		if (!sys)
+			task->in_syscall = false;
+		err = sys ? pt_syscall(task->tid, r.sig) : pt_cont(task->tid, r.sig);
+		task->syscall_mode = sys;
+		break;
+	}
+	task->stopped = false;
+	/* ESRCH: killed meanwhile; its exit notification is on its way. */
+	if (err < 0 && err != -ESRCH)
+		warn_errno(-err, "cannot restart %d", task->tid);
+}
+
+/* A stop or exit of a tid we do not know: a new child whose creator's
+ * event has not been seen yet, or a thread that vanished in an execve. */
+static void on_unknown(struct tracer *tr, int tid, int status)
+{
+	struct early_child *e;
+
+	if (!WIFSTOPPED(status)) {
+		free(intmap_del(&tr->tasks.early, tid));
+		return;
+	}
+	e = xmalloc(sizeof(*e));
+	e->status = status;
+	e->seen = now(tr);
+	free(intmap_del(&tr->tasks.early, tid));
+	intmap_put(&tr->tasks.early, tid, e);
+}
+
+static void handle_status(struct tracer *tr, int tid, int status)
+{
+	struct task *task = tasks_task(&tr->tasks, tid);
+
+	if (!task) {
+		if (tr->is_init && !WIFSTOPPED(status))
+			return;	/* an untraced orphan we just reaped as init */
+		on_unknown(tr, tid, status);
+		return;
+	}
+	if (WIFEXITED(status) || WIFSIGNALED(status)) {
+		on_thread_exit(tr, task, status);
+		return;
+	}
+	if (!WIFSTOPPED(status))
+		return;
+	task->stopped = true;
+	resume(tr, task, dispatch_stop(tr, task, status));
+}
+
+/* ---- deadlines --------------------------------------------------------- */
+
+/* A child's first stop whose creator never reported the fork (it was
+ * killed in between, say): learn what we can from /proc and let it go. */
+static void adopt_early(struct tracer *tr, int tid, struct early_child *e)
+{
+	struct proc_status st;
+	struct proc *p;
+	struct task *task;
+
+	if (procfs_status(tid, 0, &st) < 0) {
+		free(intmap_del(&tr->tasks.early, tid));
+		return;
+	}
+	if (st.tgid != tid) {
+		p = tasks_proc(&tr->tasks, st.tgid);
+		if (!p)
+			p = tasks_add_proc(&tr->tasks, st.tgid, st.ppid);
+	} else {
+		struct zw_event ev = { .type = ZW_EV_SPAWN, .t = e->seen,
+				       .pid = tid };
+
+		p = tasks_add_proc(&tr->tasks, tid, st.ppid);
+		ev.spawn.ppid = st.ppid;
+		ev.spawn.creator = st.ppid;
+		emit(tr, &ev);
+	}
+	free(intmap_del(&tr->tasks.early, tid));
+	task = tasks_add_thread(&tr->tasks, p, tid);
+	task->stopped = true;
+	resume(tr, task, (struct resume){ RESUME_RUN, 0 });
+}
+
+static void poll_released(struct tracer *tr)
+{
+	void *val;
+	size_t i;
+	bool again;
+
+	/* Restart the scan after each change: finish_reap edits the map. */
+	do {
+		again = false;
+		for (i = 0; intmap_next(&tr->tasks.by_pid, &i, &val);) {
+			struct proc *p = val;
+
+			if (p->exited && p->release == REL_NONE &&
+			    p->pidfd < 0 && kill(p->pid, 0) < 0 && errno == ESRCH) {
+				on_released(tr, p, now(tr), false);
+				again = true;
+				break;
+			}
+		}
+	} while (again);
+}
+
+/* Settles what waited too long; returns seconds until the next deadline
+ * (negative: none). */
+static double run_deadlines(struct tracer *tr, bool flush)
+{
+	double t = now(tr), next = -1;
+	struct list_link *pos, *n;
+	void *val;
+	size_t i;
+
+	list_for_each_safe(pos, n, &tr->tasks.unattributed) {
+		struct proc *p = container_of(pos, struct proc, pending);
+
+		if (flush || p->release_deadline <= t)
+			attribute_unseen(tr, p);
+		else if (next < 0 || p->release_deadline - t < next)
+			next = p->release_deadline - t;
+	}
+	for (i = 0; intmap_next(&tr->tasks.early, &i, &val);) {
+		struct early_child *e = val;
+		double due = e->seen + EARLY_DELAY;
+
+		if (flush || due <= t) {
+			adopt_early(tr, tr->tasks.early.slots[i - 1].key, e);
+			i = 0;	/* the map changed */
+		} else if (next < 0 || due - t < next) {
+			next = due - t;
+		}
+	}
+	if (tr->poll_releases) {
+		poll_released(tr);
+		if (next < 0 || POLL_PERIOD < next)
+			next = POLL_PERIOD;
+	}
+	return next;
+}
+
+/* ---- the loop ---------------------------------------------------------- */
+
+static void on_pidfd_hup(struct tracer *tr, int pid)
+{
+	struct proc *p = tasks_proc(&tr->tasks, pid);
+
+	if (p && p->exited)
+		on_released(tr, p, now(tr), false);
+}
+
+static void read_signals(struct tracer *tr)
+{
+	struct signalfd_siginfo si[16];
+	ssize_t n;
+
+	while ((n = read(tr->sigfd, si, sizeof(si))) > 0) {
+		for (size_t i = 0; i < (size_t)n / sizeof(si[0]); i++)
+			if (si[i].ssi_signo != SIGCHLD && !tr->stop_signal)
+				tr->stop_signal = (int)si[i].ssi_signo;
+	}
+}
+
+/* Collects every pending wait status; returns false when no tracee is left. */
+static bool drain_waits(struct tracer *tr)
+{
+	int status, tid;
+
+	for (;;) {
+		tid = waitpid(-1, &status, __WALL | WNOHANG);
+		if (tid > 0) {
+			handle_status(tr, tid, status);
+			continue;
+		}
+		if (tid == 0)
+			return true;
+		if (errno == EINTR)
+			continue;
+		return false;	/* ECHILD: nobody left */
+	}
+}
+
+static void wait_events(struct tracer *tr, double timeout)
+{
+	struct epoll_event evs[64];
+	int n, ms = timeout < 0 ? -1 : (int)(timeout * 1000) + 1;
+
+	n = epoll_wait(tr->epfd, evs, ARRAY_SIZE(evs), ms);
+	for (int i = 0; i < n; i++) {
+		if (evs[i].data.u64 == SIGFD_TAG)
+			read_signals(tr);
+		else
+			on_pidfd_hup(tr, (int)evs[i].data.u64);
+	}
+}
+
+/* Detaches from every tracee, leaving each as it would be without us: a
+ * signal caught at a signal-delivery stop goes back in, a group-stopped
+ * one stays stopped. */
+static void detach_all(struct tracer *tr)
+{
+	double deadline = clock_now() + 1.0;
+	int status, tid, sig;
+	void *val;
+	size_t i;
+
+	for (i = 0; intmap_next(&tr->tasks.by_tid, &i, &val);) {
+		struct task *task = val;
+
+		task->detaching = true;
+		if (pt_interrupt(task->tid) < 0)
+			task->detaching = false;
+	}
+	for (i = 0; intmap_next(&tr->tasks.early, &i, &val);)
+		pt_detach(tr->tasks.early.slots[i - 1].key, 0);
+	while (clock_now() < deadline) {
+		bool left = false;
+
+		for (i = 0; intmap_next(&tr->tasks.by_tid, &i, &val);)
+			left |= ((struct task *)val)->detaching;
+		tid = waitpid(-1, &status, __WALL | WNOHANG);
+		if (tid < 0 && errno != EINTR)
+			break;
+		if (tid == 0) {
+			if (!left)
+				break;
+			nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+			continue;
+		}
+		if (!WIFSTOPPED(status)) {
+			struct task *task = tasks_task(&tr->tasks, tid);
+
+			if (task)
+				on_thread_exit(tr, task, status);
+			continue;
+		}
+		sig = WSTOPSIG(status);
+		/* Event, syscall and group stops carry no signal to give back. */
+		if ((status >> 16) != 0 || sig == (SIGTRAP | 0x80))
+			sig = 0;
+		pt_detach(tid, sig);
+		val = tasks_task(&tr->tasks, tid);
+		if (val)
+			((struct task *)val)->detaching = false;
+	}
+}
+
+static int setup_fds(struct tracer *tr, sigset_t *orig_mask)
+{
+	struct epoll_event ee = { .events = EPOLLIN, .data.u64 = SIGFD_TAG };
+	sigset_t mask;
+	int fd;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &mask, orig_mask) < 0)
+		return -errno;
+	tr->sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	tr->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (tr->sigfd < 0 || tr->epfd < 0 ||
+	    epoll_ctl(tr->epfd, EPOLL_CTL_ADD, tr->sigfd, &ee) < 0)
+		return -errno;
+	fd = pidfd_open(getpid());
+	tr->have_pidfd = fd >= 0;
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
+static void tracer_init(struct tracer *tr, struct model *model)
+{
+	memset(tr, 0, sizeof(*tr));
+	tr->model = model;
+	tr->self = getpid();
+	tr->is_init = tr->self == 1;
+	tr->sigfd = tr->epfd = -1;
+	tasks_init(&tr->tasks);
+	if (procfs_comm(tr->self, tr->self_comm, sizeof(tr->self_comm)) < 0)
+		strcpy(tr->self_comm, "zwatch");
+}
+
+static void tracer_cleanup(struct tracer *tr)
+{
+	void *val;
+	size_t i;
+
+	for (i = 0; intmap_next(&tr->tasks.early, &i, &val);)
+		free(val);
+	tasks_free(&tr->tasks);
+	if (tr->sigfd >= 0)
+		close(tr->sigfd);
+	if (tr->epfd >= 0)
+		close(tr->epfd);
+}
+
+static int start_root(struct tracer *tr, const struct options *opts,
+		      const sigset_t *orig_mask)
+{
+	struct zw_event ev = { .type = ZW_EV_SPAWN };
+	struct proc *p;
+	int pid;
+
+	tr->t0 = clock_now();
+	pid = launch_traced(opts->argv, PTRACE_OPTIONS, orig_mask);
+	if (pid < 0)
+		return pid;
+	tr->root = pid;
+	p = tasks_add_proc(&tr->tasks, pid, tr->self);
+	tasks_add_thread(&tr->tasks, p, pid);
+	ev.t = now(tr);
+	ev.pid = pid;
+	ev.tid = tr->self;
+	ev.spawn.ppid = tr->self;
+	ev.spawn.creator = tr->self;
+	ev.spawn.syscall = "fork";
+	ev.spawn.comm = tr->self_comm;
+	emit(tr, &ev);
+	return 0;
+}
+
+int tracer_launch(const struct options *opts, struct model *model)
+{
+	struct tracer tr;
+	sigset_t orig_mask;
+	int err, ret;
+
+	tracer_init(&tr, model);
+	err = setup_fds(&tr, &orig_mask);
+	if (err == 0)
+		err = start_root(&tr, opts, &orig_mask);
+	if (err < 0) {
+		if (err == -EPERM)
+			warnx_("cannot trace %s: ptrace is not permitted here "
+			       "(check /proc/sys/kernel/yama/ptrace_scope, seccomp "
+			       "or container policy)", opts->argv[0]);
+		else
+			warn_errno(-err, "cannot start %s", opts->argv[0]);
+		tracer_cleanup(&tr);
+		sigprocmask(SIG_SETMASK, &orig_mask, NULL);
+		return 1;
+	}
+	for (;;) {
+		bool any = drain_waits(&tr);
+		double next;
+
+		if (tr.stop_signal) {
+			detach_all(&tr);
+			break;
+		}
+		if (!any || (tr.tasks.live_threads == 0 && !tr.tasks.early.len))
+			break;
+		next = run_deadlines(&tr, false);
+		wait_events(&tr, next);
+	}
+	/* Releases that happened while we wound down still count. */
+	wait_events(&tr, 0);
+	run_deadlines(&tr, true);
+	model_finish(model, now(&tr));
+	ret = tr.stop_signal ? 128 + tr.stop_signal :
+	      tr.root_done ? tr.root_status : 1;
+	tracer_cleanup(&tr);
+	sigprocmask(SIG_SETMASK, &orig_mask, NULL);
+	return ret;
+}

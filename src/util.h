@@ -1,0 +1,22 @@
+/* util.h - error reporting, allocation that exits on failure, clocks. */
+#ifndef ZWATCH_UTIL_H
+#define ZWATCH_UTIL_H
+
+#include <stddef.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Messages are "zwatch: ..." on stderr; the *_errno forms append strerror. */
+void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void warn_errno(int errnum, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+_Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+
+/* CLOCK_MONOTONIC in seconds. */
+double clock_now(void);
+
+#endif
