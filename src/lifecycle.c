@@ -18,7 +18,6 @@ struct model {
 	struct intmap by_pid;
 	struct zw_life **order;	/* records in order of first appearance */
 	size_t len, cap;
-	size_t zombies_now;
 	struct zw_summary sum;
 };
 
@@ -82,15 +81,10 @@ static void set_comm(struct zw_life *l, const char *comm)
 	}
 }
 
-static void become_zombie(struct model *m, struct zw_life *l, double t)
+static void become_zombie(struct zw_life *l, double t)
 {
 	l->zombie_since = t;
 	l->final = ZW_FINAL_ZOMBIE;
-	m->sum.zombies++;
-	if (++m->zombies_now > m->sum.max_concurrent_zombies) {
-		m->sum.max_concurrent_zombies = m->zombies_now;
-		m->sum.max_concurrent_at = t;
-	}
 }
 
 static void apply_spawn(struct model *m, const struct zw_event *ev)
@@ -105,7 +99,7 @@ static void apply_spawn(struct model *m, const struct zw_event *ev)
 	set_comm(l, ev->spawn.comm ? ev->spawn.comm : creator ? creator->comm : NULL);
 }
 
-static void apply_exit(struct model *m, struct zw_life *l,
+static void apply_exit(struct zw_life *l,
 		       const struct zw_event *ev)
 {
 	l->exited = ev->t;
@@ -113,14 +107,12 @@ static void apply_exit(struct model *m, struct zw_life *l,
 	l->exit_signal = ev->exit.signal;
 	l->core_dumped = ev->exit.core_dumped;
 	l->has_status = true;
-	become_zombie(m, l, ev->t);
+	become_zombie(l, ev->t);
 }
 
-static void apply_reap(struct model *m, struct zw_life *l,
+static void apply_reap(struct zw_life *l,
 		       const struct zw_event *ev)
 {
-	if (l->final == ZW_FINAL_ZOMBIE && m->zombies_now)
-		m->zombies_now--;
 	l->reaped = ev->t;
 	l->reaped_by = ev->reap.by;
 	l->reaper = ev->reap.reaper;
@@ -128,7 +120,7 @@ static void apply_reap(struct model *m, struct zw_life *l,
 		   ZW_FINAL_AUTOREAPED : ZW_FINAL_REAPED;
 }
 
-static void apply_attach(struct model *m, struct zw_life *l,
+static void apply_attach(struct zw_life *l,
 			 const struct zw_event *ev)
 {
 	l->ppid = l->parent = ev->attach.ppid;
@@ -141,7 +133,7 @@ static void apply_attach(struct model *m, struct zw_life *l,
 		l->exit_code = (st & 0x7f) ? -1 : (st >> 8) & 0xff;
 		l->exit_signal = st & 0x7f;
 		l->core_dumped = st & 0x80;
-		become_zombie(m, l, ev->t);
+		become_zombie(l, ev->t);
 	}
 }
 
@@ -161,16 +153,16 @@ void model_feed(struct model *m, const struct zw_event *ev)
 		set_comm(l, ev->exec.comm);
 		break;
 	case ZW_EV_EXIT:
-		apply_exit(m, l, ev);
+		apply_exit(l, ev);
 		break;
 	case ZW_EV_REPARENT:
 		l->parent = ev->reparent.to;
 		break;
 	case ZW_EV_REAP:
-		apply_reap(m, l, ev);
+		apply_reap(l, ev);
 		break;
 	case ZW_EV_ATTACH:
-		apply_attach(m, l, ev);
+		apply_attach(l, ev);
 		break;
 	default:
 		break;
@@ -196,16 +188,61 @@ const char *life_final_name(enum zw_final f)
 	return names[f];
 }
 
+struct edge {
+	double t;
+	int delta;	/* +1 becomes a zombie, -1 is released */
+};
+
+static int edge_cmp(const void *a, const void *b)
+{
+	const struct edge *x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->delta - y->delta;	/* releases first at equal times */
+}
+
+/* Events may arrive slightly out of time order (a release is attributed
+ * after the fact), so the peak is found by a sweep over the intervals. */
+static void find_peak(struct model *m, struct zw_summary *s)
+{
+	struct edge *e = xmalloc(2 * m->len * sizeof(*e));
+	size_t n = 0;
+	long now = 0;
+
+	for (size_t i = 0; i < m->len; i++) {
+		const struct zw_life *l = m->order[i];
+
+		if (isnan(l->zombie_since))
+			continue;
+		e[n++] = (struct edge){ l->zombie_since, +1 };
+		if (!isnan(l->reaped))
+			e[n++] = (struct edge){ l->reaped, -1 };
+	}
+	qsort(e, n, sizeof(*e), edge_cmp);
+	for (size_t i = 0; i < n; i++) {
+		now += e[i].delta;
+		if (now > (long)s->max_concurrent_zombies) {
+			s->max_concurrent_zombies = (size_t)now;
+			s->max_concurrent_at = e[i].t;
+		}
+	}
+	free(e);
+}
+
 static void summarize(struct model *m, double t_end)
 {
 	struct zw_summary *s = &m->sum;
 
 	s->processes = m->len;
 	s->duration = t_end;
+	find_peak(m, s);
 	for (size_t i = 0; i < m->len; i++) {
 		const struct zw_life *l = m->order[i];
 		double z = life_zombie_seconds(l, t_end);
 
+		if (!isnan(l->zombie_since))
+			s->zombies++;
 		if (l->final == ZW_FINAL_ZOMBIE)
 			s->leaked++;
 		if (l->final == ZW_FINAL_REAPED || l->final == ZW_FINAL_AUTOREAPED)

@@ -25,6 +25,19 @@ int sink_close(struct sink *s)
 	return err;
 }
 
+/* Length of the valid UTF-8 sequence at s, or 0. */
+static size_t utf8_len(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = u[0] >= 0xf0 && u[0] <= 0xf4 ? 4 :
+		   u[0] >= 0xe0 ? 3 : u[0] >= 0xc2 && u[0] <= 0xdf ? 2 : 0;
+
+	for (size_t i = 1; i < n; i++)
+		if ((u[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
 void json_put_string(FILE *fp, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -47,9 +60,17 @@ void json_put_string(FILE *fp, const char *s)
 		} else if (c < 0x20 || c == 0x7f) {
 			fprintf(fp, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
 		} else if (c >= 0x80) {
-			/* Bytes from /proc need not be UTF-8: keep them
-			 * readable and the output valid. */
-			fprintf(fp, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
+			size_t n = utf8_len(s);
+
+			/* Bytes from /proc need not be UTF-8: pass valid
+			 * sequences through, escape stray bytes as code points
+			 * so that the line stays valid JSON. */
+			if (n) {
+				fwrite(s, 1, n, fp);
+				s += n - 1;
+			} else {
+				fprintf(fp, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
+			}
 		} else {
 			putc(c, fp);
 		}

@@ -195,8 +195,8 @@ static void text_summary(struct sink *s, const struct zw_summary *sum)
 
 	if (s->no_summary)
 		return;
-	fprintf(fp, "\n%ssummary:%s %zu processes in %.3f s, %zu became zombies, "
-		"at most %zu at once",
+	fprintf(fp, "\n%ssummary:%s %zu processes in %.3f s, %zu exited, "
+		"at most %zu zombies at once",
 		col(s, C_BOLD), col(s, C_RESET), sum->processes, sum->duration,
 		sum->zombies, sum->max_concurrent_zombies);
 	if (sum->max_concurrent_zombies)

@@ -24,6 +24,7 @@ struct task {
 	bool syscall_mode;	/* last resumed with PTRACE_SYSCALL */
 	bool in_syscall;	/* between a syscall-entry and its exit stop */
 	bool detaching;		/* interrupted so that it can be detached */
+	bool interrupting;	/* interrupted to switch it to syscall stops */
 	int pending_sig;	/* signal to re-inject when detaching */
 	long sc_nr;		/* syscall entered (when in_syscall) */
 	unsigned long sc_args[6];
@@ -43,6 +44,7 @@ struct proc {
 	int status;		/* wait status of its last thread */
 	bool exited;		/* every thread is gone: it is a zombie */
 	bool traced;		/* its threads are (or were) ptrace'd by us */
+	bool quiet_reaper;	/* it reaped a child where we had no stop */
 	int pidfd;		/* watches release while it is a zombie, or -1 */
 	struct list_link threads;
 	struct list_link children;

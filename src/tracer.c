@@ -149,11 +149,17 @@ static void attribute_unseen(struct tracer *tr, struct proc *p)
 {
 	double t = p->release == REL_PENDING ? p->released_at : now(tr);
 
-	if (p->maybe_autoreap || sigchld_ignored(p->parent))
+	struct proc *parent = tasks_proc(&tr->tasks, p->parent);
+
+	if (p->maybe_autoreap || sigchld_ignored(p->parent)) {
 		finish_reap(tr, p, t, 0, 0, ZW_REAPER_AUTOREAP, NULL);
-	else
-		finish_reap(tr, p, t, p->parent, 0,
-			    classify_reaper(tr, p, p->parent), NULL);
+		return;
+	}
+	/* From now on, stop this parent as soon as it has a zombie. */
+	if (parent)
+		parent->quiet_reaper = true;
+	finish_reap(tr, p, t, p->parent, 0, classify_reaper(tr, p, p->parent),
+		    NULL);
 }
 
 /* p was released at time t.  If its parent is traced and alive, the stop
@@ -327,6 +333,29 @@ static bool wants_wait_watch(const struct proc *p)
 	return p->zombies > 0;
 }
 
+/* p has a new zombie child.  Its threads switch to syscall stops at their
+ * next stop; a single-threaded parent gets one soon anyway (SIGCHLD).
+ * But the thread that reaps may not be the one SIGCHLD stops, and a
+ * parent that blocks SIGCHLD (signalfd, sigwait) does not stop at all:
+ * for those, interrupt the threads now.  A wait they were blocked in is
+ * restarted by the kernel, and so seen from its start. */
+static void arm_wait_watch(struct proc *p)
+{
+	struct list_link *pos, *n;
+
+	if (p->nthreads < 2 && !p->quiet_reaper)
+		return;
+	list_for_each_safe(pos, n, &p->threads) {
+		struct task *t = container_of(pos, struct task, in_proc);
+
+		if (t->stopped || t->syscall_mode || t->interrupting ||
+		    t->group_stopped || t->startup)
+			continue;
+		if (pt_interrupt(t->tid) == 0)
+			t->interrupting = true;
+	}
+}
+
 /* ---- births, execs, deaths --------------------------------------------- */
 
 static unsigned long long clone_flags_of(struct task *task, long nr,
@@ -484,8 +513,10 @@ static void on_proc_exit(struct tracer *tr, struct proc *p)
 		return;
 	}
 	parent = tasks_proc(&tr->tasks, p->parent);
-	if (parent && parent->nthreads > 0)
+	if (parent && parent->nthreads > 0) {
 		parent->zombies++;
+		arm_wait_watch(parent);
+	}
 	watch_release(tr, p);
 }
 
@@ -579,6 +610,11 @@ static struct resume dispatch_stop(struct tracer *tr, struct task *task,
 			return (struct resume){ RESUME_LISTEN, 0 };
 		}
 		task->group_stopped = false;
+		if (task->interrupting) {
+			task->interrupting = false;
+			if (wants_wait_watch(task->proc))
+				check_finished_wait(tr, task);
+		}
 		return run;
 	case 0:
 		if (sig == (SIGTRAP | 0x80)) {
