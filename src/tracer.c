@@ -177,10 +177,6 @@ static void on_released(struct tracer *tr, struct proc *p, double t,
 	}
 	p->released_at = t;
 	p->maybe_autoreap = at_exit;
-	if (at_exit && sigchld_ignored(p->parent)) {
-		finish_reap(tr, p, t, 0, 0, ZW_REAPER_AUTOREAP, NULL);
-		return;
-	}
 	if (!parent || parent->nthreads == 0) {
 		attribute_unseen(tr, p);
 		return;
@@ -259,10 +255,10 @@ static int decode_wait(struct task *task, long nr, const unsigned long *a,
 		ev->wait.result = ret;
 		if (ret > 0) {
 			child = (int)ret;
-			/* A wait4 can also report a stopped or continued child. */
-			if (!a[1] || pt_read(task->tid, a[1], &status, sizeof(status)))
-				reaped = true;
-			else
+			reaped = true;
+			/* It can also report a stopped or continued child. */
+			if ((ev->wait.options & (WUNTRACED | WCONTINUED)) && a[1] &&
+			    pt_read(task->tid, a[1], &status, sizeof(status)) == 0)
 				reaped = WIFEXITED(status) || WIFSIGNALED(status);
 		}
 	} else {
