@@ -57,11 +57,14 @@ static void put_signal(FILE *fp, const char *key, int sig)
 		json_put_string(fp, decode_signal_name(sig));
 }
 
-static void put_event_body(FILE *fp, const struct zw_event *ev)
+static void put_event_body(FILE *fp, const struct zw_event *ev,
+			   const struct zw_life *subject)
 {
 	switch (ev->type) {
 	case ZW_EV_SPAWN:
 		put_int_or_null(fp, "tid", ev->tid, !ev->tid);
+		if (subject && subject->comm[0])
+			put_str(fp, "comm", subject->comm);
 		put_int_or_null(fp, "ppid", ev->spawn.ppid, false);
 		put_int_or_null(fp, "creator", ev->spawn.creator, false);
 		put_str(fp, "syscall", ev->spawn.syscall);
@@ -119,6 +122,13 @@ static void put_event_body(FILE *fp, const struct zw_event *ev)
 		put_int_or_null(fp, "ppid", ev->attach.ppid, false);
 		put_str(fp, "comm", ev->attach.comm);
 		fprintf(fp, ",\"state\":\"%c\"", ev->attach.state ? ev->attach.state : '?');
+		if (ev->attach.state == 'Z') {
+			int st = ev->attach.exit_code;
+
+			put_int_or_null(fp, "exit_code", (st >> 8) & 0xff, (st & 0x7f) != 0);
+			put_signal(fp, "exit_signal", st & 0x7f);
+			fprintf(fp, ",\"core_dumped\":%s", (st & 0x80) ? "true" : "false");
+		}
 		break;
 	default:
 		break;
@@ -128,11 +138,10 @@ static void put_event_body(FILE *fp, const struct zw_event *ev)
 static void json_event(struct sink *s, const struct zw_event *ev,
 		       const struct zw_life *subject)
 {
-	(void)subject;
 	fprintf(s->fp, "{\"event\":\"%s\",\"t\":", event_type_name(ev->type));
 	json_put_time(s->fp, ev->t);
 	fprintf(s->fp, ",\"pid\":%d", ev->pid);
-	put_event_body(s->fp, ev);
+	put_event_body(s->fp, ev, subject);
 	fputs("}\n", s->fp);
 }
 
