@@ -29,6 +29,8 @@ enum zw_reaper {
 };
 
 #define ZW_ARGV_MAX 32
+/* Version of the recorded trace format (the "header" line). */
+#define ZW_TRACE_VERSION 1
 
 struct zw_event {
 	enum zw_event_type type;

@@ -42,6 +42,14 @@ void model_free(struct model *m)
 	free(m);
 }
 
+bool model_failed(const struct model *m)
+{
+	for (size_t i = 0; i < m->nsinks; i++)
+		if (m->sinks[i]->err)
+			return true;
+	return false;
+}
+
 const struct zw_life *model_lookup(const struct model *m, int pid)
 {
 	return intmap_get(&m->by_pid, pid);

@@ -60,6 +60,8 @@ void model_free(struct model *m);
 void model_feed(struct model *m, const struct zw_event *ev);
 /* Emit one lifecycle record per process, then the summary. */
 void model_finish(struct model *m, double t_end);
+/* True once a sink failed to write (e.g. the disk is full). */
+bool model_failed(const struct model *m);
 const struct zw_life *model_lookup(const struct model *m, int pid);
 /* Seconds a record spent as a zombie (until now if still one), or NAN. */
 double life_zombie_seconds(const struct zw_life *l, double now);

@@ -17,6 +17,7 @@ static void usage(FILE *fp)
 	      "Output:\n"
 	      " -o, --output=FILE     write the report to FILE (default: stderr)\n"
 	      " -j, --json            JSON Lines instead of the text timeline\n"
+	      " -w, --write=FILE      also record a trace file, for 'zwatch report'\n"
 	      " -q, --quiet           no per-event lines (text): table and summary only\n"
 	      "     --no-summary      no summary at the end (text)\n"
 	      "     --color=WHEN      colour the text: auto, always or never\n"
@@ -55,6 +56,7 @@ int parse_options(int argc, char *argv[], struct options *opts)
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "write", required_argument, NULL, 'w' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-summary", no_argument, NULL, OPT_NO_SUMMARY },
 		{ "color", required_argument, NULL, OPT_COLOR },
@@ -71,13 +73,16 @@ int parse_options(int argc, char *argv[], struct options *opts)
 	opterr = 0;
 	optind = 1;
 	/* '+': stop at PROG so that its own options stay its own. */
-	while ((c = getopt_long(argc, argv, "+:o:jqhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:o:jw:qhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			opts->output = optarg;
 			break;
 		case 'j':
 			opts->json = true;
+			break;
+		case 'w':
+			opts->record = optarg;
 			break;
 		case 'q':
 			opts->quiet = true;

@@ -8,6 +8,7 @@ enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
 struct options {
 	const char *output;	/* -o FILE, NULL: stderr */
+	const char *record;	/* -w FILE: a trace file for zwatch report */
 	bool json;		/* --json */
 	bool quiet;		/* -q: no per-event lines, records and summary only */
 	bool summary;		/* text summary at the end (--no-summary clears) */

@@ -38,6 +38,15 @@ static size_t utf8_len(const char *s)
 	return n;
 }
 
+bool sink_check(struct sink *s)
+{
+	if (!s->err && s->flush_each && fflush(s->fp) == EOF)
+		s->err = errno ? -errno : -EIO;
+	if (!s->err && ferror(s->fp))
+		s->err = -EIO;
+	return s->err != 0;
+}
+
 void json_put_string(FILE *fp, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";

@@ -28,12 +28,18 @@ struct sink {
 	bool color;
 	bool quiet;		/* text: no per-event lines */
 	bool no_summary;	/* text: no summary lines */
+	bool flush_each;	/* flush after every line: a crash loses nothing */
 	bool table_started;
 	int err;		/* first write error, as -errno */
 };
 
 struct sink *sink_text_new(FILE *fp, bool own_fp, bool color, bool quiet);
 struct sink *sink_json_new(FILE *fp, bool own_fp);
+/* A recorded trace: a header line, then what sink_json writes, flushed
+ * line by line.  argv is the traced command. */
+struct sink *sink_record_new(FILE *fp, char *const *argv);
+/* Notes a write error of s->fp in s->err; true if s has failed. */
+bool sink_check(struct sink *s);
 /* Returns 0 or the first write error as -errno; frees the sink. */
 int sink_close(struct sink *s);
 

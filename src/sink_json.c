@@ -8,6 +8,9 @@
 #include "util.h"
 
 #include <math.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
 
 static void put_key(FILE *fp, const char *key)
 {
@@ -143,6 +146,7 @@ static void json_event(struct sink *s, const struct zw_event *ev,
 	fprintf(s->fp, ",\"pid\":%d", ev->pid);
 	put_event_body(s->fp, ev, subject);
 	fputs("}\n", s->fp);
+	sink_check(s);
 }
 
 static void json_lifecycle(struct sink *s, const struct zw_life *l, double t_end)
@@ -174,6 +178,7 @@ static void json_lifecycle(struct sink *s, const struct zw_life *l, double t_end
 	json_put_time(fp, z);
 	put_str(fp, "final", life_final_name(l->final));
 	fputs("}\n", fp);
+	sink_check(s);
 }
 
 static void json_summary(struct sink *s, const struct zw_summary *sum)
@@ -194,6 +199,46 @@ static const struct sink_ops json_ops = {
 	.summary = json_summary,
 	.close = json_close,
 };
+
+/* The first line of a recorded trace says what it is and where it came
+ * from; readers check "format" and "version". */
+static void put_header(FILE *fp, char *const *argv)
+{
+	struct utsname u;
+	struct timespec ts;
+	char stamp[64];
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (uname(&u) < 0)
+		memset(&u, 0, sizeof(u));
+	fprintf(fp, "{\"event\":\"header\",\"format\":\"zwatch-trace\","
+		"\"version\":%d,\"zwatch\":\"%s\"", ZW_TRACE_VERSION, PACKAGE_VERSION);
+	put_str(fp, "kernel", u.release);
+	put_str(fp, "host", u.nodename);
+	put_str(fp, "start", stamp);
+	fprintf(fp, ",\"start_unix\":%.6f", ts.tv_sec + ts.tv_nsec / 1e9);
+	put_key(fp, "command");
+	putc('[', fp);
+	for (int i = 0; argv && argv[i]; i++) {
+		if (i)
+			putc(',', fp);
+		json_put_string(fp, argv[i]);
+	}
+	fputs("]}\n", fp);
+}
+
+struct sink *sink_record_new(FILE *fp, char *const *argv)
+{
+	struct sink *s = sink_json_new(fp, true);
+
+	s->flush_each = true;
+	put_header(fp, argv);
+	sink_check(s);
+	return s;
+}
 
 struct sink *sink_json_new(FILE *fp, bool own_fp)
 {

@@ -984,8 +984,12 @@ int tracer_launch(const struct options *opts, struct model *model)
 		bool any = drain_waits(&tr);
 		double next;
 
-		if (tr.stop_signal) {
+		if (tr.stop_signal || model_failed(model)) {
+			/* Losing the output must not harm the tracees. */
 			detach_all(&tr);
+			if (!tr.stop_signal)
+				warnx_("output failed: detached; the traced "
+				       "processes go on untraced");
 			break;
 		}
 		if (!any || (tr.tasks.live_threads == 0 && !tr.tasks.early.len))
@@ -998,6 +1002,7 @@ int tracer_launch(const struct options *opts, struct model *model)
 	run_deadlines(&tr, true);
 	model_finish(model, now(&tr));
 	ret = tr.stop_signal ? 128 + tr.stop_signal :
+	      model_failed(model) ? 1 :
 	      tr.root_done ? tr.root_status : 1;
 	tracer_cleanup(&tr);
 	sigprocmask(SIG_SETMASK, &orig_mask, NULL);

@@ -22,15 +22,16 @@ static bool want_color(const struct options *opts, FILE *fp)
 	return isatty(fileno(fp));
 }
 
-static FILE *open_output(const struct options *opts)
+static FILE *open_output(const struct options *opts, const char *path)
 {
 	FILE *fp;
 
-	if (!opts->output || !strcmp(opts->output, "-"))
+	(void)opts;
+	if (!path || !strcmp(path, "-"))
 		return stderr;
-	fp = fopen(opts->output, "we");
+	fp = fopen(path, "we");
 	if (!fp)
-		warn_errno(errno, "cannot open output file %s", opts->output);
+		warn_errno(errno, "cannot open output file %s", path);
 	return fp;
 }
 
@@ -45,30 +46,52 @@ static struct sink *make_sink(const struct options *opts, FILE *fp)
 	return s;
 }
 
+/* Closes the sinks; a write error turns a success into failure. */
+static int close_sinks(struct sink **sinks, const char *const *names,
+		       size_t n, int ret)
+{
+	for (size_t i = 0; i < n; i++) {
+		int err = sink_close(sinks[i]);
+
+		if (err < 0) {
+			warn_errno(-err, "cannot write %s", names[i]);
+			if (ret == 0 || ret >= 128)
+				ret = 1;
+		}
+	}
+	return ret;
+}
+
 int main(int argc, char *argv[])
 {
 	struct options opts;
-	struct sink *sink;
+	struct sink *sinks[2];
+	const char *names[2];
 	struct model *model;
+	size_t n = 0;
 	FILE *fp;
-	int ret, err;
+	int ret;
 
 	ret = parse_options(argc, argv, &opts);
 	if (ret >= 0)
 		return ret;
-	fp = open_output(&opts);
+	fp = open_output(&opts, opts.output);
 	if (!fp)
 		return 1;
-	sink = make_sink(&opts, fp);
-	model = model_new(&sink, 1);
-	ret = tracer_launch(&opts, model);
-	err = sink_close(sink);
-	if (err < 0) {
-		warn_errno(-err, "cannot write %s",
-			   opts.output ? opts.output : "the report");
-		if (ret == 0)
-			ret = 1;
+	names[n] = opts.output ? opts.output : "the report";
+	sinks[n++] = make_sink(&opts, fp);
+	if (opts.record) {
+		fp = open_output(&opts, opts.record);
+		if (!fp) {
+			close_sinks(sinks, names, n, 1);
+			return 1;
+		}
+		names[n] = opts.record;
+		sinks[n++] = sink_record_new(fp, opts.argv);
 	}
+	model = model_new(sinks, n);
+	ret = tracer_launch(&opts, model);
+	ret = close_sinks(sinks, names, n, ret);
 	model_free(model);
 	return ret;
 }
