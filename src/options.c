@@ -2,7 +2,12 @@
 #include "config.h"
 #include "options.h"
 
+#include "util.h"
+
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,9 +15,16 @@ static void usage(FILE *fp)
 {
 	fputs("Usage:\n"
 	      " zwatch [options] -- PROG [ARGS...]\n"
+	      " zwatch [options] -p PID[,PID...]\n"
 	      "\n"
-	      "Trace PROG and all its descendants; report when each process is\n"
-	      "born, exits, stays a zombie, and who reaps it.\n"
+	      "Trace PROG and all its descendants, or attach to running processes;\n"
+	      "report when each process is born, exits, stays a zombie, and who\n"
+	      "reaps it.\n"
+	      "\n"
+	      "Startup:\n"
+	      " -p, --pid=PID[,PID]   attach to running processes (all threads and\n"
+	      "                       existing descendants); repeatable\n"
+	      "     --targets-only    with -p: not their existing descendants\n"
 	      "\n"
 	      "Output:\n"
 	      " -o, --output=FILE     write the report to FILE (default: stderr)\n"
@@ -50,11 +62,34 @@ static int parse_color(const char *arg, enum color_mode *mode)
 	return 0;
 }
 
+/* Appends the pids of "123,456" to opts->pids; -1 if malformed. */
+static int add_pids(struct options *opts, const char *list)
+{
+	const char *p = list;
+
+	do {
+		char *end;
+		long pid;
+
+		errno = 0;
+		pid = strtol(p, &end, 10);
+		if (errno || end == p || pid <= 0 || pid > INT_MAX ||
+		    (*end && *end != ','))
+			return -1;
+		opts->pids = xrealloc(opts->pids, (opts->npids + 1) * sizeof(int));
+		opts->pids[opts->npids++] = (int)pid;
+		p = *end ? end + 1 : end;
+	} while (*p);
+	return p[-1] == ',' ? -1 : 0;
+}
+
 int parse_options(int argc, char *argv[], struct options *opts)
 {
-	enum { OPT_COLOR = 256, OPT_NO_SUMMARY };
+	enum { OPT_COLOR = 256, OPT_NO_SUMMARY, OPT_TARGETS_ONLY };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "targets-only", no_argument, NULL, OPT_TARGETS_ONLY },
 		{ "json", no_argument, NULL, 'j' },
 		{ "write", required_argument, NULL, 'w' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -73,10 +108,18 @@ int parse_options(int argc, char *argv[], struct options *opts)
 	opterr = 0;
 	optind = 1;
 	/* '+': stop at PROG so that its own options stay its own. */
-	while ((c = getopt_long(argc, argv, "+:o:jw:qhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:o:p:jw:qhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			opts->output = optarg;
+			break;
+		case 'p':
+			if (add_pids(opts, optarg) < 0)
+				return usage_error("invalid process ID list '%s' "
+						   "(expected PID[,PID...])", optarg);
+			break;
+		case OPT_TARGETS_ONLY:
+			opts->targets_only = true;
 			break;
 		case 'j':
 			opts->json = true;
@@ -108,9 +151,23 @@ int parse_options(int argc, char *argv[], struct options *opts)
 			return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (opts->npids && optind < argc)
+		return usage_error("%sgive either -p PID or a program to run, not both", "");
+	if (opts->targets_only && !opts->npids)
+		return usage_error("%s--targets-only needs -p PID", "");
+	if (opts->npids)
+		return -1;
 	if (optind >= argc)
-		return usage_error("%sno program to trace: zwatch [options] -- PROG [ARGS...]", "");
+		return usage_error("%sno program to trace: zwatch [options] -- PROG "
+				   "[ARGS...] or zwatch -p PID", "");
 	opts->argv = argv + optind;
 	opts->argc = argc - optind;
 	return -1;
+}
+
+void free_options(struct options *opts)
+{
+	free(opts->pids);
+	opts->pids = NULL;
+	opts->npids = 0;
 }

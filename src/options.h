@@ -3,6 +3,7 @@
 #define ZWATCH_OPTIONS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
@@ -13,12 +14,16 @@ struct options {
 	bool quiet;		/* -q: no per-event lines, records and summary only */
 	bool summary;		/* text summary at the end (--no-summary clears) */
 	enum color_mode color;
-	char *const *argv;	/* PROG and its arguments */
+	char *const *argv;	/* PROG and its arguments, or NULL with -p */
 	int argc;
+	int *pids;		/* -p PID[,PID...]: processes to attach to */
+	size_t npids;
+	bool targets_only;	/* --targets-only: not their existing descendants */
 };
 
 /* Fills *opts from argv.  Returns -1 to go on, or the exit status to end
  * with: 0 after --help/--version, 2 after a usage error (reported). */
 int parse_options(int argc, char *argv[], struct options *opts);
+void free_options(struct options *opts);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <unistd.h>
 
 /* Reads a whole small /proc file; returns length or -errno. */
@@ -72,6 +73,22 @@ int procfs_stat(int pid, struct proc_stat *st)
 	return 0;
 }
 
+/* The last number on a line like "NSpid:\t4121\t3". */
+static int last_number(const char *s)
+{
+	int v = 0;
+	char *end;
+
+	for (;;) {
+		long n = strtol(s, &end, 10);
+
+		if (end == s)
+			return v;
+		v = (int)n;
+		s = end;
+	}
+}
+
 int procfs_status(int pid, int tid, struct proc_status *st)
 {
 	char path[80], buf[4096], *line;
@@ -92,6 +109,12 @@ int procfs_status(int pid, int tid, struct proc_status *st)
 			st->ppid = atoi(line + 5);
 		else if (!strncmp(line, "TracerPid:", 10))
 			st->tracer = atoi(line + 10);
+		else if (!strncmp(line, "Uid:", 4))
+			st->uid = atoi(line + 4);
+		else if (!strncmp(line, "NSpid:", 6))
+			st->nspid_inner = last_number(line + 6);
+		else if (!strncmp(line, "CapEff:", 7))
+			st->cap_eff = strtoull(line + 7, NULL, 16);
 		else if (!strncmp(line, "SigIgn:", 7))
 			st->sig_ign = strtoull(line + 7, NULL, 16);
 		else if (!strncmp(line, "SigBlk:", 7))
@@ -142,4 +165,57 @@ int procfs_cmdline(int pid, char *buf, size_t len, const char **argv, int max)
 	for (i = 0; i < n && argc < max; i += strlen(buf + i) + 1)
 		argv[argc++] = buf + i;
 	return argc;
+}
+
+int procfs_each_task(int pid, void (*fn)(int tid, void *arg), void *arg)
+{
+	char path[64];
+	struct dirent *d;
+	DIR *dir;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	dir = opendir(path);
+	if (!dir)
+		return -errno;
+	while ((d = readdir(dir))) {
+		int tid = atoi(d->d_name);
+
+		if (tid > 0) {
+			fn(tid, arg);
+			n++;
+		}
+	}
+	closedir(dir);
+	return n;
+}
+
+struct child_walk {
+	int pid;
+	void (*fn)(int child, void *arg);
+	void *arg;
+};
+
+static void children_of_task(int tid, void *arg)
+{
+	struct child_walk *w = arg;
+	char path[96], buf[8192], *p, *end;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", w->pid, tid);
+	if (read_file(path, buf, sizeof(buf)) <= 0)
+		return;
+	for (p = buf;; p = end) {
+		long child = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		w->fn((int)child, w->arg);
+	}
+}
+
+int procfs_each_child(int pid, void (*fn)(int child, void *arg), void *arg)
+{
+	struct child_walk w = { pid, fn, arg };
+
+	return procfs_each_task(pid, children_of_task, &w);
 }

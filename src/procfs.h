@@ -19,11 +19,21 @@ struct proc_status {
 	int tgid;
 	int ppid;
 	int tracer;		/* TracerPid */
+	int uid;		/* real uid */
+	int nspid_inner;	/* last NSpid field: pid in its own namespace */
+	unsigned long long cap_eff;
 	unsigned long long sig_ign, sig_blk, sig_cgt;
 };
 
 /* /proc/PID/status (or /proc/PID/task/TID/status with tid); 0 or -errno. */
 int procfs_status(int pid, int tid, struct proc_status *st);
+
+/* Calls fn(tid, arg) for each entry of /proc/PID/task; returns how many
+ * there were, or -errno. */
+int procfs_each_task(int pid, void (*fn)(int tid, void *arg), void *arg);
+
+/* Calls fn(child, arg) for each pid in /proc/PID/task/ * /children. */
+int procfs_each_child(int pid, void (*fn)(int child, void *arg), void *arg);
 
 /* /proc/PID/comm without the newline; 0 or -errno. */
 int procfs_comm(int pid, char *buf, size_t len);

@@ -13,6 +13,7 @@
  */
 #include "config.h"
 #include "tracer.h"
+#include "attach.h"
 #include "decode.h"
 #include "event.h"
 #include "launch.h"
@@ -22,6 +23,7 @@
 #include "ptrace_util.h"
 #include "tasks.h"
 #include "util.h"
+#include "yama.h"
 
 #include <errno.h>
 #include <linux/sched.h>
@@ -112,14 +114,21 @@ static bool sigchld_ignored(int pid)
 	       (st.sig_ign & (1ULL << (SIGCHLD - 1)));
 }
 
+/* The init of a pid namespace (ours: pid 1; a nested one: pid 1 inside). */
+static bool is_ns_init(int pid)
+{
+	struct proc_status st;
+
+	return pid == 1 ||
+	       (procfs_status(pid, 0, &st) == 0 && st.nspid_inner == 1);
+}
+
 static enum zw_reaper classify_reaper(const struct tracer *tr,
 				      const struct proc *p, int by)
 {
-	int init = tr->is_init ? tr->self : 1;
-
 	if (by == p->ppid_at_birth)
 		return ZW_REAPER_PARENT;
-	if (by == init)
+	if ((tr->is_init && by == tr->self) || is_ns_init(by))
 		return ZW_REAPER_INIT;
 	return ZW_REAPER_SUBREAPER;
 }
@@ -283,6 +292,26 @@ static int decode_wait(struct task *task, long nr, const unsigned long *a,
 	return reaped ? child : 0;
 }
 
+/* A parent inside a child pid namespace sees its children's pids in that
+ * namespace; translate one to the pid zwatch sees (NSpid in /proc). */
+static int own_view_pid(struct tracer *tr, struct proc *parent, int pid)
+{
+	struct proc *p = tasks_proc(&tr->tasks, pid);
+	struct list_link *pos;
+
+	if (p && p->parent == parent->pid)
+		return pid;
+	for (pos = parent->children.next; pos != &parent->children; pos = pos->next) {
+		struct proc *c = container_of(pos, struct proc, sibling);
+		struct proc_status st;
+
+		if (procfs_status(c->pid, 0, &st) == 0 && st.nspid_inner == pid &&
+		    st.nspid_inner != c->pid)
+			return c->pid;
+	}
+	return pid;
+}
+
 /* A wait of task finished (seen at its syscall-exit stop, or at a later
  * signal-delivery stop: fresh says which).  At a signal-delivery stop the
  * registers may show an old call, so only a reap of a zombie nobody
@@ -292,9 +321,15 @@ static void on_wait_done(struct tracer *tr, struct task *task, long nr,
 {
 	struct zw_event ev = { 0 };
 	int child = decode_wait(task, nr, args, ret, &ev);
-	struct proc *p = child ? tasks_proc(&tr->tasks, child) : NULL;
+	struct proc *p = NULL;
 	double t = now(tr);
 
+	if (child) {
+		child = own_view_pid(tr, task->proc, child);
+		p = tasks_proc(&tr->tasks, child);
+		if (ev.wait.result > 0)
+			ev.wait.result = child;
+	}
 	if (p && (!p->exited || p->parent != task->proc->pid))
 		p = NULL;
 	if (!fresh && !p)
@@ -335,11 +370,11 @@ static bool wants_wait_watch(const struct proc *p)
  * parent that blocks SIGCHLD (signalfd, sigwait) does not stop at all:
  * for those, interrupt the threads now.  A wait they were blocked in is
  * restarted by the kernel, and so seen from its start. */
-static void arm_wait_watch(struct proc *p)
+static void arm_wait_watch(struct proc *p, bool force)
 {
 	struct list_link *pos, *n;
 
-	if (p->nthreads < 2 && !p->quiet_reaper)
+	if (p->nthreads < 2 && !p->quiet_reaper && !force)
 		return;
 	list_for_each_safe(pos, n, &p->threads) {
 		struct task *t = container_of(pos, struct task, in_proc);
@@ -511,7 +546,7 @@ static void on_proc_exit(struct tracer *tr, struct proc *p)
 	parent = tasks_proc(&tr->tasks, p->parent);
 	if (parent && parent->nthreads > 0) {
 		parent->zombies++;
-		arm_wait_watch(parent);
+		arm_wait_watch(parent, false);
 	}
 	watch_release(tr, p);
 }
@@ -541,7 +576,8 @@ static struct resume on_signal_stop(struct tracer *tr, struct task *task,
 
 		ev.signal.signo = sig;
 		ev.signal.code = si.si_code;
-		ev.signal.sender = si.si_pid;
+		ev.signal.sender = si.si_code > 0 ?
+			own_view_pid(tr, task->proc, si.si_pid) : si.si_pid;
 		ev.signal.status = si.si_status;
 		emit(tr, &ev);
 	}
@@ -842,6 +878,14 @@ static void detach_all(struct tracer *tr)
 	void *val;
 	size_t i;
 
+	for (i = 0; intmap_next(&tr->tasks.by_pid, &i, &val);) {
+		struct proc *p = val;
+		struct zw_event ev = { .type = ZW_EV_DETACH, .t = now(tr),
+				       .pid = p->pid };
+
+		if (p->nthreads > 0)
+			emit(tr, &ev);
+	}
 	for (i = 0; intmap_next(&tr->tasks.by_tid, &i, &val);) {
 		struct task *task = val;
 
@@ -959,12 +1003,42 @@ static int start_root(struct tracer *tr, const struct options *opts,
 	return 0;
 }
 
+/* The event loop proper, until nothing is traced or we must let go. */
+static void run(struct tracer *tr)
+{
+	struct model *model = tr->model;
+
+	for (;;) {
+		bool any = drain_waits(tr);
+		double next;
+
+		if (tr->stop_signal || model_failed(model)) {
+			/* Losing the output must not harm the tracees. */
+			detach_all(tr);
+			if (!tr->stop_signal)
+				warnx_("output failed: detached; the traced "
+				       "processes go on untraced");
+			break;
+		}
+		if (!any || (tr->tasks.live_threads == 0 && !tr->tasks.early.len))
+			break;
+		next = run_deadlines(tr, false);
+		wait_events(tr, next);
+	}
+	/* Releases that happened while we wound down still count. */
+	wait_events(tr, 0);
+	run_deadlines(tr, true);
+	model_finish(model, now(tr));
+}
+
 int tracer_launch(const struct options *opts, struct model *model)
 {
 	struct tracer tr;
 	sigset_t orig_mask;
 	int err, ret;
 
+	if (yama_precheck(false) < 0)
+		return 1;
 	tracer_init(&tr, model);
 	err = setup_fds(&tr, &orig_mask);
 	if (err == 0)
@@ -980,31 +1054,108 @@ int tracer_launch(const struct options *opts, struct model *model)
 		sigprocmask(SIG_SETMASK, &orig_mask, NULL);
 		return 1;
 	}
-	for (;;) {
-		bool any = drain_waits(&tr);
-		double next;
-
-		if (tr.stop_signal || model_failed(model)) {
-			/* Losing the output must not harm the tracees. */
-			detach_all(&tr);
-			if (!tr.stop_signal)
-				warnx_("output failed: detached; the traced "
-				       "processes go on untraced");
-			break;
-		}
-		if (!any || (tr.tasks.live_threads == 0 && !tr.tasks.early.len))
-			break;
-		next = run_deadlines(&tr, false);
-		wait_events(&tr, next);
-	}
-	/* Releases that happened while we wound down still count. */
-	wait_events(&tr, 0);
-	run_deadlines(&tr, true);
-	model_finish(model, now(&tr));
+	run(&tr);
 	ret = tr.stop_signal ? 128 + tr.stop_signal :
 	      model_failed(model) ? 1 :
 	      tr.root_done ? tr.root_status : 1;
 	tracer_cleanup(&tr);
 	sigprocmask(SIG_SETMASK, &orig_mask, NULL);
 	return ret;
+}
+
+/* Turns the attach inventory into table entries and "attach" events.
+ * Pre-existing zombies get no SIGCHLD: their parents are interrupted at
+ * once so that the wait that reaps them is seen. */
+static void adopt_inventory(struct tracer *tr, const struct attach_set *set)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		const struct attach_proc *ap = &set->procs[i];
+		struct proc *p = tasks_add_proc(&tr->tasks, ap->pid, ap->ppid);
+		struct zw_event ev = { .type = ZW_EV_ATTACH, .t = now(tr),
+				       .pid = ap->pid };
+
+		for (size_t k = 0; k < ap->ntids; k++)
+			tasks_add_thread(&tr->tasks, p, ap->tids[k]);
+		ev.attach.ppid = ap->ppid;
+		ev.attach.comm = ap->comm;
+		ev.attach.state = ap->state;
+		ev.attach.exit_code = ap->state == 'Z' ? ap->exit_code : 0;
+		emit(tr, &ev);
+	}
+	for (size_t i = 0; i < set->n; i++) {
+		const struct attach_proc *ap = &set->procs[i];
+		struct proc *p = tasks_proc(&tr->tasks, ap->pid), *parent;
+
+		if (ap->state != 'Z' || !p)
+			continue;
+		p->exited = true;
+		p->status = ap->exit_code;
+		parent = tasks_proc(&tr->tasks, p->parent);
+		if (parent && parent->nthreads > 0) {
+			parent->zombies++;
+			arm_wait_watch(parent, true);
+		}
+		watch_release(tr, p);
+	}
+}
+
+static void detach_inventory(const struct attach_set *set)
+{
+	for (size_t i = 0; i < set->n; i++)
+		for (size_t k = 0; k < set->procs[i].ntids; k++)
+			pt_detach(set->procs[i].tids[k], 0);
+}
+
+/* Seizes every target; on any failure lets go of all and says why. */
+static int attach_targets(struct tracer *tr, const struct options *opts,
+			  struct attach_set *set)
+{
+	for (size_t i = 0; i < opts->npids; i++) {
+		int pid = opts->pids[i], err;
+
+		if (pid == tr->self) {
+			warnx_("cannot attach to %d: that is zwatch itself", pid);
+			return -EINVAL;
+		}
+		if (attach_set_has(set, pid))
+			continue;
+		err = attach_tree(pid, !opts->targets_only, PTRACE_OPTIONS, set);
+		if (err < 0) {
+			yama_explain(pid, err);
+			return err;
+		}
+	}
+	return 0;
+}
+
+int tracer_attach(const struct options *opts, struct model *model)
+{
+	struct attach_set set = { 0 };
+	struct tracer tr;
+	sigset_t orig_mask;
+	int err;
+
+	if (yama_precheck(true) < 0)
+		return 1;
+	tracer_init(&tr, model);
+	err = setup_fds(&tr, &orig_mask);
+	if (err < 0)
+		warn_errno(-err, "cannot set up");
+	tr.t0 = clock_now();
+	if (err == 0)
+		err = attach_targets(&tr, opts, &set);
+	if (err < 0) {
+		detach_inventory(&set);
+		attach_set_free(&set);
+		tracer_cleanup(&tr);
+		sigprocmask(SIG_SETMASK, &orig_mask, NULL);
+		return 1;
+	}
+	adopt_inventory(&tr, &set);
+	attach_set_free(&set);
+	run(&tr);
+	err = model_failed(model) ? 1 : 0;
+	tracer_cleanup(&tr);
+	sigprocmask(SIG_SETMASK, &orig_mask, NULL);
+	return err;
 }

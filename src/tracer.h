@@ -13,4 +13,9 @@ struct model;
  * made zwatch detach, or 1 if tracing could not start. */
 int tracer_launch(const struct options *opts, struct model *model);
 
+/* Attaches to opts->pids (and their existing descendants) and traces them
+ * until every traced process is gone or a SIGINT/SIGTERM/SIGHUP makes
+ * zwatch detach.  Returns 0, or 1 if attaching failed. */
+int tracer_attach(const struct options *opts, struct model *model);
+
 #endif

@@ -90,8 +90,10 @@ int main(int argc, char *argv[])
 		sinks[n++] = sink_record_new(fp, opts.argv);
 	}
 	model = model_new(sinks, n);
-	ret = tracer_launch(&opts, model);
+	ret = opts.npids ? tracer_attach(&opts, model) :
+			   tracer_launch(&opts, model);
 	ret = close_sinks(sinks, names, n, ret);
 	model_free(model);
+	free_options(&opts);
 	return ret;
 }
