@@ -150,18 +150,25 @@ static void finish_reap(struct tracer *tr, struct proc *p, double t, int by,
 	tasks_del_proc(&tr->tasks, p);
 }
 
-/* Released, and no wait of a traced parent explains it: decide from
- * what is known.  A release at the very moment we collected the exit is
- * the kernel's doing when the parent ignores SIGCHLD or set SA_NOCLDWAIT
- * (the latter is invisible in /proc, hence maybe_autoreap). */
+/* Released, and no wait of a traced parent explains it: decide from the
+ * evidence there is.  SIGCHLD ignored (SigIgn) means the kernel released
+ * it.  A release the very moment we collected the exit is either the
+ * kernel's (SA_NOCLDWAIT, invisible in /proc) or a parent thread that was
+ * already blocked in a wait; on_signal_stop settles that for a
+ * single-threaded parent, and here it counts as the parent's.  If the
+ * parent it had is dead, it was adopted and released before we could see
+ * by whom: say so rather than guess. */
 static void attribute_unseen(struct tracer *tr, struct proc *p)
 {
+	struct proc *parent = tasks_proc(&tr->tasks, p->parent);
 	double t = p->release == REL_PENDING ? p->released_at : now(tr);
 
-	struct proc *parent = tasks_proc(&tr->tasks, p->parent);
-
-	if (p->maybe_autoreap || sigchld_ignored(p->parent)) {
+	if (sigchld_ignored(p->parent)) {
 		finish_reap(tr, p, t, 0, 0, ZW_REAPER_AUTOREAP, NULL);
+		return;
+	}
+	if (parent && parent->nthreads == 0) {
+		finish_reap(tr, p, t, 0, 0, ZW_REAPER_NONE, NULL);
 		return;
 	}
 	/* From now on, stop this parent as soon as it has a zombie. */
@@ -186,6 +193,11 @@ static void on_released(struct tracer *tr, struct proc *p, double t,
 	}
 	p->released_at = t;
 	p->maybe_autoreap = at_exit;
+	/* Read now: the parent may be gone when the deadline comes. */
+	if (at_exit && sigchld_ignored(p->parent)) {
+		finish_reap(tr, p, t, 0, 0, ZW_REAPER_AUTOREAP, NULL);
+		return;
+	}
 	if (!parent || parent->nthreads == 0) {
 		attribute_unseen(tr, p);
 		return;
@@ -330,12 +342,23 @@ static void on_wait_done(struct tracer *tr, struct task *task, long nr,
 		if (ev.wait.result > 0)
 			ev.wait.result = child;
 	}
-	if (p && (!p->exited || p->parent != task->proc->pid))
+	if (p && !p->exited)
 		p = NULL;
 	if (!fresh && !p)
 		return;
 	ev.t = t;
 	emit(tr, &ev);
+	if (p && p->parent != task->proc->pid) {
+		/* Only a parent can reap: it was adopted unseen (its old
+		 * parent died and the new one reaped it before we looked). */
+		struct zw_event rp = { .type = ZW_EV_REPARENT, .t = t,
+				       .pid = p->pid };
+
+		rp.reparent.from = p->parent;
+		rp.reparent.to = task->proc->pid;
+		emit(tr, &rp);
+		tasks_set_parent(&tr->tasks, p, task->proc->pid);
+	}
 	if (p)
 		finish_reap(tr, p, p->release == REL_PENDING ? p->released_at : t,
 			    task->proc->pid, task->tid,
@@ -565,15 +588,37 @@ static void on_thread_exit(struct tracer *tr, struct task *task, int status)
 
 /* ---- stops ------------------------------------------------------------- */
 
+/* A single-threaded parent is at a SIGCHLD delivery stop and its
+ * registers did not show a wait that took the children released the
+ * moment their exits were collected.  Had it reaped one, it would have
+ * stopped right at that wait's return (the child's SIGCHLD was already
+ * pending then), so nobody but the kernel released them: SA_NOCLDWAIT.
+ * SIGCHLDs coalesce, hence all of them, not just si_pid. */
+static void settle_fast_releases(struct tracer *tr, struct proc *parent)
+{
+	struct list_link *pos, *n;
+
+	if (parent->nthreads != 1)
+		return;
+	list_for_each_safe(pos, n, &tr->tasks.unattributed) {
+		struct proc *p = container_of(pos, struct proc, pending);
+
+		if (p->maybe_autoreap && p->parent == parent->pid)
+			finish_reap(tr, p, p->released_at, 0, 0,
+				    ZW_REAPER_AUTOREAP, NULL);
+	}
+}
+
 static struct resume on_signal_stop(struct tracer *tr, struct task *task,
 				    int sig)
 {
+	struct zw_event ev = { .type = ZW_EV_SIGNAL, .pid = task->proc->pid,
+			       .tid = task->tid };
 	siginfo_t si;
+	bool chld = sig == SIGCHLD && pt_getsiginfo(task->tid, &si) == 0;
 
-	if (sig == SIGCHLD && pt_getsiginfo(task->tid, &si) == 0) {
-		struct zw_event ev = { .type = ZW_EV_SIGNAL, .t = now(tr),
-				       .pid = task->proc->pid, .tid = task->tid };
-
+	if (chld) {
+		ev.t = now(tr);
 		ev.signal.signo = sig;
 		ev.signal.code = si.si_code;
 		ev.signal.sender = si.si_code > 0 ?
@@ -581,8 +626,10 @@ static struct resume on_signal_stop(struct tracer *tr, struct task *task,
 		ev.signal.status = si.si_status;
 		emit(tr, &ev);
 	}
-	if (wants_wait_watch(task->proc))
+	if (chld || wants_wait_watch(task->proc))
 		check_finished_wait(tr, task);
+	if (chld && si.si_code > 0)
+		settle_fast_releases(tr, task->proc);
 	/* Deliver the signal exactly as it came. */
 	return (struct resume){ RESUME_RUN, sig };
 }

@@ -1,0 +1,122 @@
+## tests/local.mk - the test suite, included by the top Makefile.am.
+##
+## End-to-end tests: small real C scenario programs (tests/scn/*.c, built
+## by `make check`, never installed) are run under zwatch by Python tests
+## (tests/e2e/*.py, one per file, helper module tests/zwtest.py) that
+## assert on zwatch's JSON output.  Exit codes follow the automake
+## protocol: 0 pass, 1 fail, 77 skip, 99 hard error.
+##
+##   make check                                   # everything
+##   make check TESTS=tests/e2e/test_zombie_demo.py
+##   python3 tests/e2e/test_zombie_demo.py        # one test, directly
+##
+## Append with += below; the core's unit tests go in their own section at
+## the end.
+
+check_PROGRAMS =
+TESTS =
+TEST_EXTENSIONS = .py
+PY_LOG_COMPILER = python3
+AM_TESTS_ENVIRONMENT = \
+	abs_top_builddir='$(abs_top_builddir)'; export abs_top_builddir; \
+	abs_top_srcdir='$(abs_top_srcdir)'; export abs_top_srcdir;
+
+# --- e2e: scenario programs ---
+# One lifecycle concern each; see the comment at the top of each source.
+check_PROGRAMS += \
+	tests/scn/zombie_demo \
+	tests/scn/sigchld_handler \
+	tests/scn/sigign_autoreap \
+	tests/scn/nocldwait \
+	tests/scn/wnowait_peek \
+	tests/scn/thread_reaper \
+	tests/scn/sigkill_child \
+	tests/scn/abort_child \
+	tests/scn/subreaper_double_fork \
+	tests/scn/subreaper_run \
+	tests/scn/vfork_exec \
+	tests/scn/clone_parent \
+	tests/scn/thread_exec \
+	tests/scn/kill_sigchld \
+	tests/scn/many_children \
+	tests/scn/orphan_grandchild \
+	tests/scn/exit_status \
+	tests/scn/fork_tree \
+	tests/scn/stop_cont
+
+tests_scn_zombie_demo_SOURCES = tests/scn/zombie_demo.c tests/scn/scn.h
+tests_scn_sigchld_handler_SOURCES = tests/scn/sigchld_handler.c tests/scn/scn.h
+tests_scn_sigign_autoreap_SOURCES = tests/scn/sigign_autoreap.c tests/scn/scn.h
+tests_scn_nocldwait_SOURCES = tests/scn/nocldwait.c tests/scn/scn.h
+tests_scn_wnowait_peek_SOURCES = tests/scn/wnowait_peek.c tests/scn/scn.h
+tests_scn_thread_reaper_SOURCES = tests/scn/thread_reaper.c tests/scn/scn.h
+tests_scn_thread_reaper_CFLAGS = $(AM_CFLAGS) -pthread
+tests_scn_thread_reaper_LDFLAGS = -pthread
+tests_scn_sigkill_child_SOURCES = tests/scn/sigkill_child.c tests/scn/scn.h
+tests_scn_abort_child_SOURCES = tests/scn/abort_child.c tests/scn/scn.h
+tests_scn_subreaper_double_fork_SOURCES = tests/scn/subreaper_double_fork.c tests/scn/scn.h
+tests_scn_subreaper_run_SOURCES = tests/scn/subreaper_run.c tests/scn/scn.h
+tests_scn_vfork_exec_SOURCES = tests/scn/vfork_exec.c tests/scn/scn.h
+tests_scn_clone_parent_SOURCES = tests/scn/clone_parent.c tests/scn/scn.h
+tests_scn_thread_exec_SOURCES = tests/scn/thread_exec.c tests/scn/scn.h
+tests_scn_thread_exec_CFLAGS = $(AM_CFLAGS) -pthread
+tests_scn_thread_exec_LDFLAGS = -pthread
+tests_scn_kill_sigchld_SOURCES = tests/scn/kill_sigchld.c tests/scn/scn.h
+tests_scn_many_children_SOURCES = tests/scn/many_children.c tests/scn/scn.h
+tests_scn_orphan_grandchild_SOURCES = tests/scn/orphan_grandchild.c tests/scn/scn.h
+tests_scn_exit_status_SOURCES = tests/scn/exit_status.c tests/scn/scn.h
+tests_scn_fork_tree_SOURCES = tests/scn/fork_tree.c tests/scn/scn.h
+tests_scn_stop_cont_SOURCES = tests/scn/stop_cont.c tests/scn/scn.h
+
+# --- e2e: tests ---
+# Each needs the zwatch binary ($(abs_top_builddir)/zwatch, or $ZWATCH).
+E2E_TESTS = \
+	tests/e2e/test_zombie_demo.py \
+	tests/e2e/test_sigchld_handler.py \
+	tests/e2e/test_sigign_autoreap.py \
+	tests/e2e/test_nocldwait.py \
+	tests/e2e/test_wnowait_peek.py \
+	tests/e2e/test_thread_reaper.py \
+	tests/e2e/test_sigkill_child.py \
+	tests/e2e/test_abort_child.py \
+	tests/e2e/test_subreaper_double_fork.py \
+	tests/e2e/test_vfork_exec.py \
+	tests/e2e/test_clone_parent.py \
+	tests/e2e/test_thread_exec.py \
+	tests/e2e/test_kill_sigchld.py \
+	tests/e2e/test_shell_leak.py \
+	tests/e2e/test_pyfork.py \
+	tests/e2e/test_many_children.py \
+	tests/e2e/test_pidns_init.py \
+	tests/e2e/test_exit_status.py \
+	tests/e2e/test_usage_errors.py \
+	tests/e2e/test_cross_check.py \
+	tests/e2e/test_proc_connector.py \
+	tests/e2e/test_stop_cont.py \
+	tests/e2e/test_json_schema.py
+
+TESTS += $(E2E_TESTS)
+
+EXTRA_DIST += \
+	tests/zwtest.py \
+	tests/scn/pyfork.py \
+	$(E2E_TESTS)
+
+# --- unit tests (core) ---
+# C unit tests of libzwatch.a: the model, decoders, the pid map.
+UNIT_TESTS = \
+	tests/unit/test_decode \
+	tests/unit/test_intmap \
+	tests/unit/test_model
+check_PROGRAMS += $(UNIT_TESTS)
+TESTS += $(UNIT_TESTS)
+EXTRA_DIST += tests/unit/check.h
+tests_unit_test_decode_CFLAGS = $(ZW_CFLAGS)
+tests_unit_test_decode_LDFLAGS = $(SANITIZE_CFLAGS)
+tests_unit_test_decode_LDADD = $(ZW_LIBS)
+tests_unit_test_intmap_CFLAGS = $(ZW_CFLAGS)
+tests_unit_test_intmap_LDFLAGS = $(SANITIZE_CFLAGS)
+tests_unit_test_intmap_LDADD = $(ZW_LIBS)
+tests_unit_test_model_CFLAGS = $(ZW_CFLAGS)
+tests_unit_test_model_LDFLAGS = $(SANITIZE_CFLAGS)
+tests_unit_test_model_LDADD = $(ZW_LIBS)

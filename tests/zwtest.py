@@ -1,0 +1,635 @@
+"""zwtest - helpers for zwatch's end-to-end tests (tests/e2e/*.py).
+
+A test file looks like this:
+
+    import os, sys
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    import zwtest
+
+    def test(t):
+        tr = t.run([zwtest.scn("zombie_demo")])
+        child = t.require(tr.one(tr.children(tr.root["pid"])), "one child")
+        t.match(child, {"exit_code": 9, "reaper": "parent"}, "child lifecycle")
+
+    zwtest.main(test)
+
+It runs `zwatch --json -o FILE -- PROG ARGS`, parses the JSON Lines, and
+offers lookups (lifecycle(pid), by_comm(), events(type, key=value...)) and
+checks that print what they compared ("ok"/"FAIL" lines with the expected
+and actual values, and the relevant trace lines on failure).
+
+Exit codes follow automake's test protocol: 0 pass, 1 fail, 77 skip,
+99 hard error (the harness or a scenario itself broke).  Every subprocess
+has a timeout; on expiry its whole process group is killed.
+
+Environment:
+  ZWATCH            the zwatch binary (default $abs_top_builddir/zwatch)
+  abs_top_builddir  the build tree (scenario binaries in tests/scn/);
+                    default: the source tree this file is in
+  abs_top_srcdir    the source tree; default: derived from this file
+  ZWTEST_KEEP=1     keep the temporary directory (traces) even on success
+  ZWTEST_VERBOSE=1  print the whole trace of every run
+"""
+
+import json
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+sys.dont_write_bytecode = True
+
+PASS, FAIL, SKIP, HARD_ERROR = 0, 1, 77, 99
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+SRCDIR = os.environ.get("abs_top_srcdir") or os.path.dirname(_HERE)
+BUILDDIR = os.environ.get("abs_top_builddir") or SRCDIR
+
+EVENT_NAMES = ("spawn", "exec", "exit", "signal", "wait", "reparent", "reap",
+               "attach", "detach")
+REAPERS = ("parent", "subreaper", "init", "autoreap")
+FINALS = ("reaped", "autoreaped", "zombie", "running")
+LIFECYCLE_KEYS = ("pid", "ppid", "creator", "comm", "born", "exited",
+                  "exit_code", "exit_signal", "core_dumped", "reaped",
+                  "reaped_by", "reaper", "zombie_seconds", "final")
+
+
+class Skip(Exception):
+    """The test cannot run here (exit 77)."""
+
+
+class HardError(Exception):
+    """The harness or a scenario program broke (exit 99)."""
+
+
+class Stop(Exception):
+    """A required check failed; the rest of the test makes no sense."""
+
+
+# --------------------------------------------------------------- locating
+
+def zwatch_path():
+    return os.environ.get("ZWATCH") or os.path.join(BUILDDIR, "zwatch")
+
+
+_compiled_dir = None
+
+
+def scn(name):
+    """Path of the built scenario program NAME (tests/scn/NAME in the build
+    tree).  When it has not been built (running a test file directly before
+    `make check`), it is compiled from tests/scn/NAME.c into a temporary
+    directory, so that a test can always be run on its own."""
+    global _compiled_dir
+    path = os.path.join(BUILDDIR, "tests", "scn", name)
+    if os.access(path, os.X_OK):
+        return path
+    src = os.path.join(SRCDIR, "tests", "scn", name + ".c")
+    if not os.path.exists(src):
+        raise HardError(f"scenario {name}: neither {path} nor {src} exists")
+    if _compiled_dir is None:
+        _compiled_dir = tempfile.mkdtemp(prefix="zwtest-scn-")
+    out = os.path.join(_compiled_dir, name)
+    if not os.path.exists(out):
+        cc = shlex.split(os.environ.get("CC", "cc"))
+        cmd = cc + ["-std=c11", "-Wall", "-Wextra", "-O2", "-pthread",
+                    "-o", out, src]
+        print(f"# {path} is not built; compiling: {' '.join(cmd)}")
+        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           timeout=120, universal_newlines=True)
+        if r.returncode != 0:
+            raise HardError(f"cannot compile {src}:\n{r.stdout}")
+    return out
+
+
+def scn_script(name):
+    """Path of a scenario script shipped in the source tree (tests/scn/)."""
+    path = os.path.join(SRCDIR, "tests", "scn", name)
+    if not os.path.exists(path):
+        raise HardError(f"scenario script {path} is missing")
+    return path
+
+
+# ------------------------------------------------------------------ trace
+
+def parse_kv(line):
+    """'tag a=1 b=x y' -> {'tag': 'tag', 'a': 1, 'b': 'x y'}.  A value runs
+    to the next ' key=' (so 'status=exited 9' keeps its space); values
+    that are integers become ints."""
+    tag, _, rest = line.partition(" ")
+    rec = {"tag": tag}
+    for m in re.finditer(r"(\w+)=(.*?)(?=\s+\w+=|$)", rest):
+        v = m.group(2).strip()
+        rec[m.group(1)] = int(v) if re.fullmatch(r"-?\d+", v) else v
+    return rec
+
+
+class Trace:
+    """The result of one zwatch run: exit status, PROG's stdout/stderr, and
+    the parsed JSON Lines."""
+
+    def __init__(self, argv, rc, stdout, stderr, text, zwatch_pid, path,
+                 elapsed):
+        self.argv = argv
+        self.rc = rc
+        self.stdout = stdout
+        self.stderr = stderr
+        self.text = text
+        self.zwatch_pid = zwatch_pid
+        self.path = path
+        self.elapsed = elapsed
+        self.records = []
+        self.bad_lines = []
+        for n, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except ValueError as e:
+                self.bad_lines.append((n, line, str(e)))
+                continue
+            if not isinstance(rec, dict) or "event" not in rec:
+                self.bad_lines.append((n, line, 'not an object with "event"'))
+                continue
+            rec["_line"] = n
+            self.records.append(rec)
+
+    # ---- JSON lookups
+    def events(self, type=None, **match):
+        """Event records (not lifecycles), optionally of one type and whose
+        keys equal the given values: events("reap", pid=123)."""
+        out = []
+        for r in self.records:
+            if r["event"] == "lifecycle":
+                continue
+            if type is not None and r["event"] != type:
+                continue
+            if all(r.get(k) == v for k, v in match.items()):
+                out.append(r)
+        return out
+
+    @property
+    def lifecycles(self):
+        return [r for r in self.records if r["event"] == "lifecycle"]
+
+    def lifecycle(self, pid):
+        """The lifecycle record of PID, or None."""
+        found = [r for r in self.lifecycles if r.get("pid") == pid]
+        return found[0] if found else None
+
+    def by_comm(self, comm):
+        return [r for r in self.lifecycles if r.get("comm") == comm]
+
+    def children(self, ppid):
+        """Lifecycles whose (birth) parent is PPID."""
+        return [r for r in self.lifecycles if r.get("ppid") == ppid]
+
+    @property
+    def root(self):
+        """The lifecycle of PROG itself: the child of zwatch."""
+        found = [r for r in self.lifecycles if r.get("ppid") == self.zwatch_pid]
+        return found[0] if len(found) == 1 else None
+
+    @staticmethod
+    def one(items):
+        return items[0] if len(items) == 1 else None
+
+    # ---- PROG's own output
+    def out(self, tag):
+        """PROG's stdout lines 'TAG k=v ...' parsed by parse_kv."""
+        return [parse_kv(l) for l in self.stdout.splitlines()
+                if l.split(" ", 1)[0] == tag]
+
+    def out_one(self, tag):
+        recs = self.out(tag)
+        if len(recs) != 1:
+            raise HardError(f"scenario printed {len(recs)} '{tag}' lines, "
+                            f"expected 1; stdout:\n{self.stdout}")
+        return recs[0]
+
+    def lines_about(self, pids):
+        """The raw JSON lines mentioning any of PIDS (for failure output)."""
+        pids = set(pids)
+        keys = ("pid", "ppid", "creator", "by", "from", "to", "si_pid",
+                "result", "tid", "old_tid")
+        out = []
+        for line in self.text.splitlines():
+            try:
+                r = json.loads(line)
+            except ValueError:
+                out.append(line)
+                continue
+            if isinstance(r, dict) and any(r.get(k) in pids for k in keys):
+                out.append(line)
+        return out
+
+
+# ------------------------------------------------------------------- test
+
+def _fmt(v):
+    return json.dumps(v) if not isinstance(v, str) or v == "" else repr(v)
+
+
+class Test:
+    def __init__(self, name):
+        self.name = name
+        self.passed = 0
+        self.failed = 0
+        self.tmpdir = tempfile.mkdtemp(prefix=f"zwtest-{name}-")
+        self.traces = []
+        self._last = None
+
+    # ---- reporting
+    def _ok(self, what):
+        self.passed += 1
+        print(f"ok {self.passed + self.failed} - {what}", flush=True)
+        return True
+
+    def _fail(self, what, detail=None, trace=None, pids=()):
+        self.failed += 1
+        print(f"FAIL {self.passed + self.failed} - {what}", flush=True)
+        if detail:
+            for line in str(detail).rstrip("\n").split("\n"):
+                print(f"#   {line}")
+        trace = trace or self._last
+        if trace is not None and pids:
+            lines = trace.lines_about(pids)
+            if lines:
+                print(f"#   trace lines about pids {sorted(set(pids))} "
+                      f"({trace.path}):")
+                for l in lines[:60]:
+                    print(f"#     {l}")
+                if len(lines) > 60:
+                    print(f"#     ... {len(lines) - 60} more")
+        sys.stdout.flush()
+        return False
+
+    def note(self, msg):
+        for line in str(msg).rstrip("\n").split("\n"):
+            print(f"# {line}")
+        sys.stdout.flush()
+
+    # ---- checks (they record and go on; require() stops the test)
+    def check(self, cond, what, detail=None, pids=()):
+        return self._ok(what) if cond else self._fail(what, detail, pids=pids)
+
+    def eq(self, actual, expected, what, pids=()):
+        if actual == expected:
+            return self._ok(f"{what} == {_fmt(expected)}")
+        return self._fail(f"{what}: expected {_fmt(expected)}, got {_fmt(actual)}",
+                          pids=pids)
+
+    def between(self, value, lo, hi, what, pids=()):
+        if isinstance(value, (int, float)) and not isinstance(value, bool) \
+                and lo <= value <= hi:
+            return self._ok(f"{what} = {value} in [{lo}, {hi}]")
+        return self._fail(f"{what}: expected a number in [{lo}, {hi}], "
+                          f"got {_fmt(value)}", pids=pids)
+
+    def match(self, record, expected, what, pids=None):
+        """RECORD (a dict) has every key of EXPECTED with that value.  A
+        value may be a callable predicate (given the actual value)."""
+        if record is None:
+            return self._fail(f"{what}: record missing", pids=pids or ())
+        bad = []
+        for k, v in expected.items():
+            if k not in record:
+                bad.append(f"{k}: missing (expected {_fmt(v)})")
+            elif callable(v):
+                if not v(record[k]):
+                    bad.append(f"{k}: {_fmt(record[k])} fails "
+                               f"{getattr(v, '__name__', 'predicate')}")
+            elif record[k] != v or type(record[k]) is not type(v) \
+                    and not (isinstance(v, float) and isinstance(record[k], int)):
+                bad.append(f"{k}: expected {_fmt(v)}, got {_fmt(record[k])}")
+        shown = ", ".join(f"{k}={_fmt(v)}" for k, v in expected.items()
+                          if not callable(v))
+        if not bad:
+            return self._ok(f"{what}: {shown}" if shown else what)
+        rec = {k: v for k, v in record.items() if k != "_line"}
+        if pids is None:
+            pids = [record.get("pid")]
+        return self._fail(f"{what}", "\n".join(bad) + "\nrecord: " +
+                          json.dumps(rec), pids=pids)
+
+    def require(self, value, what, detail=None, pids=()):
+        """Like check(bool(value)), but stops the test when it fails.
+        Returns VALUE, so it can wrap lookups."""
+        if value is None or value is False:
+            self._fail(what + " (required)", detail, pids=pids)
+            raise Stop(what)
+        self._ok(what)
+        return value
+
+    def skip(self, reason):
+        raise Skip(reason)
+
+    # ---- running
+    def run_cmd(self, argv, timeout=30, env=None, stdin=subprocess.DEVNULL,
+                what=None):
+        """Run any command with a timeout; returns (rc, stdout, stderr,
+        pid).  On timeout the process group is killed and the test stops."""
+        start = time.monotonic()
+        p = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env=env,
+                             start_new_session=True)
+        try:
+            out, err = p.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _killpg(p)
+            out, err = p.communicate()
+            self._fail(f"{what or argv[0]}: timed out after {timeout} s",
+                       f"command: {shlex.join(argv)}\nstdout: {_tail(out)}\n"
+                       f"stderr: {_tail(err)}")
+            raise Stop("timeout")
+        finally:
+            if p.poll() is None:
+                _killpg(p)
+        elapsed = time.monotonic() - start
+        return (p.returncode, out.decode(errors="replace"),
+                err.decode(errors="replace"), p.pid, elapsed)
+
+    def run(self, argv, timeout=60, opts=(), prefix=(), expect_rc=0,
+            name=None, env=None):
+        """Run `PREFIX zwatch --json -o FILE OPTS -- ARGV` and parse the
+        trace.  EXPECT_RC (None: don't check) is zwatch's exit status, which
+        is PROG's.  The run fails (and the test stops) on a timeout or when
+        zwatch wrote no trace at all."""
+        zw = zwatch_path()
+        if not os.access(zw, os.X_OK):
+            raise HardError(f"zwatch binary {zw} not found: build it first "
+                            "(or set ZWATCH)")
+        name = name or os.path.basename(argv[0])
+        path = os.path.join(self.tmpdir, f"{len(self.traces)}-{name}.jsonl")
+        cmd = list(prefix) + [zw, "--json", "-o", path] + list(opts) + \
+            ["--"] + list(argv)
+        self.note(f"run: {shlex.join(cmd)}")
+        rc, out, err, pid, elapsed = self.run_cmd(cmd, timeout=timeout,
+                                                   env=env, what="zwatch")
+        try:
+            with open(path, encoding="utf-8", errors="replace") as f:
+                text = f.read()
+        except OSError as e:
+            text = ""
+            self._fail(f"zwatch wrote no trace file {path}: {e}",
+                       f"exit status {rc}\nstderr: {_tail(err)}")
+            raise Stop("no trace")
+        tr = Trace(argv, rc, out, err, text, None if prefix else pid, path,
+                   elapsed)
+        self.traces.append(tr)
+        self._last = tr
+        self.note(f"zwatch exited {rc} after {elapsed:.2f} s; "
+                  f"{len(tr.records)} JSON lines, {len(tr.lifecycles)} lifecycles")
+        if os.environ.get("ZWTEST_VERBOSE"):
+            self.note(f"stdout:\n{out}\nstderr:\n{err}\ntrace:\n{text}")
+        if tr.bad_lines:
+            self._fail(f"{len(tr.bad_lines)} trace lines are not JSON objects "
+                       f"with \"event\"",
+                       "\n".join(f"line {n}: {e}: {l[:200]}"
+                                 for n, l, e in tr.bad_lines[:10]))
+        if expect_rc is not None:
+            if rc != expect_rc:
+                self._fail(f"zwatch exit status: expected {expect_rc}, got {rc}",
+                           f"stdout: {_tail(out)}\nstderr: {_tail(err)}")
+            else:
+                self._ok(f"zwatch exit status == {expect_rc}")
+        return tr
+
+    # ---- common assertions on a trace
+    def lifecycle(self, tr, pid, what):
+        """The lifecycle of PID; the test stops if there is none (or if
+        there are several)."""
+        found = [r for r in tr.lifecycles if r.get("pid") == pid]
+        if len(found) != 1:
+            self._fail(f"{what}: expected 1 lifecycle record for pid {pid}, "
+                       f"found {len(found)}", pids=[pid])
+            raise Stop(what)
+        return found[0]
+
+    def reaped_once(self, tr, pid, by, what):
+        """PID has exactly one reap event, by BY (a tgid), not autoreaped."""
+        reaps = tr.events("reap", pid=pid)
+        ok = self.eq(len(reaps), 1, f"{what}: number of reap events for {pid}",
+                     pids=[pid])
+        if reaps:
+            self.eq(reaps[0].get("by"), by, f"{what}: reap event 'by'",
+                    pids=[pid])
+        return ok
+
+    def root_ok(self, tr, code=0):
+        """PROG's own lifecycle: child of zwatch, reaped by zwatch."""
+        root = self.require(tr.root, "PROG has one lifecycle with ppid = "
+                            f"zwatch's pid ({tr.zwatch_pid})",
+                            pids=[tr.zwatch_pid])
+        self.match(root, {"exit_code": code, "exit_signal": None,
+                          "reaped_by": tr.zwatch_pid, "reaper": "parent",
+                          "final": "reaped"}, "PROG lifecycle")
+        return root
+
+    def scenario_ok(self, tr):
+        """The scenario program's own verdict (its exit status) was 'all as
+        expected'.  A scenario that broke itself is a hard error."""
+        if tr.rc == 99:
+            raise HardError(f"scenario {tr.argv[0]} broke (exit 99):\n"
+                            f"{tr.stderr}")
+
+    def finish(self):
+        total = self.passed + self.failed
+        if self.failed or os.environ.get("ZWTEST_KEEP"):
+            self.note(f"traces kept in {self.tmpdir}")
+        else:
+            shutil.rmtree(self.tmpdir, ignore_errors=True)
+        print(f"{self.name}: {self.passed} passed, {self.failed} failed")
+        if total == 0:
+            print(f"{self.name}: no check ran")
+            return HARD_ERROR
+        return FAIL if self.failed else PASS
+
+
+def _killpg(p):
+    try:
+        os.killpg(p.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _tail(b, n=2000):
+    s = b.decode(errors="replace") if isinstance(b, bytes) else (b or "")
+    return s if len(s) <= n else "..." + s[-n:]
+
+
+# ----------------------------------------------------------------- schema
+
+def _is_int(v):
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_num(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def schema_problems(tr):
+    """Every way TR's JSON differs from the documented contract (field
+    names and types, and the lifecycle's internal consistency)."""
+    probs = []
+
+    def need(rec, key, pred, desc):
+        if key not in rec:
+            probs.append(f"line {rec['_line']} ({rec['event']}): no \"{key}\"")
+        elif not pred(rec[key]):
+            probs.append(f"line {rec['_line']} ({rec['event']}): \"{key}\" "
+                         f"should be {desc}, is {_fmt(rec[key])}")
+
+    def opt_int(v):
+        return v is None or _is_int(v)
+
+    def sig(v):
+        return isinstance(v, str) and v.startswith("SIG")
+
+    def strlist(v):
+        return isinstance(v, list) and all(isinstance(x, str) for x in v)
+
+    seen_lifecycle = False
+    pids = {}
+    for r in tr.records:
+        ev = r["event"]
+        if ev == "lifecycle":
+            seen_lifecycle = True
+            need(r, "pid", _is_int, "an int")
+            pids[r.get("pid")] = pids.get(r.get("pid"), 0) + 1
+            for k in LIFECYCLE_KEYS:
+                if k not in r:
+                    probs.append(f"line {r['_line']} (lifecycle): no \"{k}\"")
+            need(r, "ppid", opt_int, "an int")
+            need(r, "creator", opt_int, "an int or null")
+            need(r, "comm", lambda v: isinstance(v, str), "a string")
+            for k in ("born", "exited", "reaped", "zombie_seconds"):
+                need(r, k, lambda v: v is None or _is_num(v), "a number or null")
+            need(r, "exit_code", opt_int, "an int or null")
+            need(r, "exit_signal", lambda v: v is None or sig(v),
+                 "\"SIG...\" or null")
+            need(r, "core_dumped", lambda v: isinstance(v, bool), "a bool")
+            need(r, "reaped_by", opt_int, "an int or null")
+            need(r, "reaper", lambda v: v is None or v in REAPERS,
+                 f"one of {REAPERS} or null")
+            need(r, "final", lambda v: v in FINALS, f"one of {FINALS}")
+            f = r.get("final")
+            L = f"line {r['_line']} (lifecycle pid {r.get('pid')})"
+            if r.get("exited") is not None and \
+                    (r.get("exit_code") is None) == (r.get("exit_signal") is None):
+                probs.append(f"{L}: exactly one of exit_code/exit_signal "
+                             f"should be set")
+            if f == "reaped" and (r.get("reaped") is None or
+                                  r.get("reaper") not in ("parent", "subreaper", "init")):
+                probs.append(f"{L}: final reaped but reaped/reaper are "
+                             f"{_fmt(r.get('reaped'))}/{_fmt(r.get('reaper'))}")
+            if f == "autoreaped" and (r.get("reaper") != "autoreap" or
+                                      r.get("reaped_by") is not None):
+                probs.append(f"{L}: final autoreaped needs reaper autoreap "
+                             f"and reaped_by null")
+            if f == "zombie" and (r.get("exited") is None or
+                                  r.get("reaped") is not None):
+                probs.append(f"{L}: final zombie needs exited set, reaped null")
+            if f == "running" and r.get("exited") is not None:
+                probs.append(f"{L}: final running but exited is set")
+            ex, rp, zs = r.get("exited"), r.get("reaped"), r.get("zombie_seconds")
+            if f == "reaped" and _is_num(ex) and _is_num(rp):
+                if not _is_num(zs) or abs(zs - (rp - ex)) > 0.002:
+                    probs.append(f"{L}: zombie_seconds {_fmt(zs)} != reaped - "
+                                 f"exited = {rp - ex:.6f}")
+            continue
+        if ev not in EVENT_NAMES:
+            probs.append(f"line {r['_line']}: unknown event {ev!r}")
+            continue
+        if seen_lifecycle:
+            probs.append(f"line {r['_line']} ({ev}): event after the "
+                         f"lifecycle records")
+        need(r, "t", lambda v: _is_num(v) and v >= 0, "a number >= 0")
+        need(r, "pid", lambda v: _is_int(v) and v > 0, "a pid")
+        if ev == "spawn":
+            for k in ("tid", "ppid", "creator"):
+                need(r, k, _is_int, "an int")
+            need(r, "syscall", lambda v: v in ("fork", "vfork", "clone", "clone3"),
+                 "fork/vfork/clone/clone3")
+            need(r, "flags", lambda v: strlist(v) and
+                 all(x.startswith("CLONE_") for x in v), "a list of CLONE_*")
+        elif ev == "exec":
+            need(r, "tid", _is_int, "an int")
+            need(r, "path", lambda v: isinstance(v, str), "a string")
+            need(r, "comm", lambda v: isinstance(v, str), "a string")
+            need(r, "argv", strlist, "a list of strings")
+            if "old_tid" in r:
+                need(r, "old_tid", _is_int, "an int")
+        elif ev == "exit":
+            need(r, "exit_code", opt_int, "an int or null")
+            need(r, "exit_signal", lambda v: v is None or sig(v),
+                 "\"SIG...\" or null")
+            need(r, "core_dumped", lambda v: isinstance(v, bool), "a bool")
+            if (r.get("exit_code") is None) == (r.get("exit_signal") is None):
+                probs.append(f"line {r['_line']} (exit): exactly one of "
+                             f"exit_code/exit_signal should be set")
+        elif ev == "signal":
+            need(r, "tid", _is_int, "an int")
+            need(r, "signal", sig, "\"SIG...\"")
+            need(r, "si_code", lambda v: isinstance(v, str), "a string")
+            need(r, "si_pid", _is_int, "an int")
+            need(r, "si_status", _is_int, "an int")
+        elif ev == "wait":
+            need(r, "tid", _is_int, "an int")
+            need(r, "syscall", lambda v: v in ("wait4", "waitid"), "wait4/waitid")
+            need(r, "options", strlist, "a list of strings")
+            need(r, "result", _is_int, "an int")
+        elif ev == "reparent":
+            need(r, "from", _is_int, "an int")
+            need(r, "to", _is_int, "an int")
+        elif ev == "reap":
+            need(r, "by", opt_int, "an int or null")
+            need(r, "reaper", lambda v: v in REAPERS, f"one of {REAPERS}")
+            if "tid" in r:
+                need(r, "tid", _is_int, "an int")
+            if "syscall" in r:
+                need(r, "syscall", lambda v: v in ("wait4", "waitid"),
+                     "wait4/waitid")
+            if (r.get("reaper") == "autoreap") != (r.get("by") is None):
+                probs.append(f"line {r['_line']} (reap): by must be null "
+                             f"exactly when reaper is autoreap")
+    for pid, n in pids.items():
+        if n > 1:
+            probs.append(f"{n} lifecycle records for pid {pid}")
+    return probs
+
+
+# ------------------------------------------------------------------- main
+
+def main(test_fn, name=None):
+    """Run TEST_FN(t) and exit with the automake test protocol status."""
+    name = name or os.path.splitext(os.path.basename(sys.argv[0]))[0]
+    t = Test(name)
+    print(f"# {name}: zwatch = {zwatch_path()}")
+    try:
+        test_fn(t)
+    except Skip as e:
+        print(f"SKIP: {name}: {e}")
+        shutil.rmtree(t.tmpdir, ignore_errors=True)
+        sys.exit(SKIP)
+    except Stop:
+        pass
+    except HardError as e:
+        print(f"ERROR: {name}: {e}")
+        print(f"# files kept in {t.tmpdir}")
+        sys.exit(HARD_ERROR)
+    except Exception:
+        traceback.print_exc(file=sys.stdout)
+        print(f"ERROR: {name}: the test itself raised an exception")
+        print(f"# files kept in {t.tmpdir}")
+        sys.exit(HARD_ERROR)
+    finally:
+        if _compiled_dir:
+            shutil.rmtree(_compiled_dir, ignore_errors=True)
+    sys.exit(t.finish())
