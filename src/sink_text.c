@@ -195,10 +195,12 @@ static void text_summary(struct sink *s, const struct zw_summary *sum)
 
 	if (s->no_summary)
 		return;
-	fprintf(fp, "\n%ssummary:%s %zu processes in %.3f s, %zu exited, "
-		"at most %zu zombies at once",
-		col(s, C_BOLD), col(s, C_RESET), sum->processes, sum->duration,
-		sum->zombies, sum->max_concurrent_zombies);
+	fprintf(fp, "\n%ssummary:%s %zu process%s in %.3f s, %zu exited, "
+		"at most %zu zombie%s at once",
+		col(s, C_BOLD), col(s, C_RESET), sum->processes,
+		sum->processes == 1 ? "" : "es", sum->duration, sum->zombies,
+		sum->max_concurrent_zombies,
+		sum->max_concurrent_zombies == 1 ? "" : "s");
 	if (sum->max_concurrent_zombies)
 		fprintf(fp, " (at %.6f s)", sum->max_concurrent_at);
 	fputs("\n", fp);
