@@ -3,6 +3,7 @@
 #include "decode.h"
 #include "util.h"
 
+#include <errno.h>
 #include <linux/sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -167,6 +168,30 @@ size_t decode_flags(const struct flag_name *table, unsigned long long v,
 	if (rest)
 		*rest = v;
 	return n;
+}
+
+static const struct code_name idtypes[] = {
+	{ P_ALL, "P_ALL" }, { P_PID, "P_PID" }, { P_PGID, "P_PGID" },
+	{ 3, "P_PIDFD" }, { 0, NULL }
+};
+
+const char *decode_idtype(int idtype)
+{
+	return idtype == P_ALL ? "P_ALL" : lookup_code(idtypes, idtype);
+}
+
+/* Kernel-internal restart codes show up in registers at stops. */
+static const struct code_name errnos[] = {
+	{ ECHILD, "ECHILD" }, { EINTR, "EINTR" }, { EINVAL, "EINVAL" },
+	{ EFAULT, "EFAULT" }, { EAGAIN, "EAGAIN" }, { ESRCH, "ESRCH" },
+	{ EPERM, "EPERM" }, { 512, "ERESTARTSYS" }, { 513, "ERESTARTNOINTR" },
+	{ 514, "ERESTARTNOHAND" }, { 516, "ERESTART_RESTARTBLOCK" },
+	{ 0, NULL }
+};
+
+const char *decode_errno(int err)
+{
+	return lookup_code(errnos, err);
 }
 
 static const struct {

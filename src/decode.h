@@ -24,6 +24,10 @@ const char *decode_si_code(int signo, int code);
  * the bits no entry names into *rest.  Returns the number of names. */
 size_t decode_flags(const struct flag_name *table, unsigned long long v,
 		    const char **names, size_t max, unsigned long long *rest);
+/* "P_ALL", "P_PID", "P_PGID", "P_PIDFD"; NULL if unknown. */
+const char *decode_idtype(int idtype);
+/* "ECHILD", "EINTR", ... for the errors wait calls return; NULL if other. */
+const char *decode_errno(int err);
 /* The name of a lifecycle syscall by number, NULL for others. */
 const char *decode_syscall_name(long nr);
 

@@ -104,10 +104,12 @@ static void put_event_body(FILE *fp, const struct zw_event *ev,
 		put_int_or_null(fp, "tid", ev->tid, !ev->tid);
 		put_str(fp, "syscall", ev->wait.syscall);
 		if (ev->wait.idtype >= 0)
-			put_int_or_null(fp, "idtype", ev->wait.idtype, false);
+			put_str(fp, "idtype", decode_idtype(ev->wait.idtype));
 		fprintf(fp, ",\"id\":%ld", ev->wait.id);
 		put_flags(fp, "options", decode_wait_options, ev->wait.options);
 		fprintf(fp, ",\"result\":%ld", ev->wait.result);
+		if (ev->wait.result < 0)
+			put_str(fp, "error", decode_errno((int)-ev->wait.result));
 		break;
 	case ZW_EV_REPARENT:
 		put_int_or_null(fp, "from", ev->reparent.from, false);

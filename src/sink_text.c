@@ -94,9 +94,16 @@ static void put_details(struct sink *s, const struct zw_event *ev,
 			ev->signal.status, ev->tid);
 		break;
 	case ZW_EV_WAIT:
-		fprintf(fp, "%s(%ld, ", ev->wait.syscall, ev->wait.id);
+		fprintf(fp, "%s(", ev->wait.syscall);
+		if (ev->wait.idtype >= 0 && decode_idtype(ev->wait.idtype))
+			fprintf(fp, "%s, ", decode_idtype(ev->wait.idtype));
+		fprintf(fp, "%ld, ", ev->wait.id);
 		put_flags(fp, decode_wait_options, ev->wait.options);
-		fprintf(fp, ") = %ld (thread %d)", ev->wait.result, ev->tid);
+		if (ev->wait.result < 0 && decode_errno((int)-ev->wait.result))
+			fprintf(fp, ") = -1 %s", decode_errno((int)-ev->wait.result));
+		else
+			fprintf(fp, ") = %ld", ev->wait.result);
+		fprintf(fp, " (thread %d)", ev->tid);
 		break;
 	case ZW_EV_REPARENT:
 		fprintf(fp, "from %d to %d", ev->reparent.from, ev->reparent.to);

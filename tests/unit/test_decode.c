@@ -3,6 +3,7 @@
 #include "decode.h"
 #include "check.h"
 
+#include <errno.h>
 #include <linux/sched.h>
 #include <signal.h>
 #include <sys/syscall.h>
@@ -48,6 +49,13 @@ int main(void)
 	CHECK(rest == 0);
 	n = decode_flags(decode_wait_options, WNOHANG | WUNTRACED, names, 1, &rest);
 	CHECK_INT(n, 1);
+
+	CHECK_STR(decode_idtype(P_PID), "P_PID");
+	CHECK_STR(decode_idtype(3), "P_PIDFD");
+	CHECK(decode_idtype(9) == NULL);
+	CHECK_STR(decode_errno(ECHILD), "ECHILD");
+	CHECK_STR(decode_errno(512), "ERESTARTSYS");
+	CHECK(decode_errno(0) == NULL);
 
 	CHECK_STR(decode_syscall_name(SYS_wait4), "wait4");
 	CHECK_STR(decode_syscall_name(SYS_clone), "clone");
