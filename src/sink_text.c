@@ -211,7 +211,7 @@ static void text_summary(struct sink *s, const struct zw_summary *sum)
 	if (sum->max_concurrent_zombies)
 		fprintf(fp, " (at %.6f s)", sum->max_concurrent_at);
 	fputs("\n", fp);
-	if (sum->longest)
+	if (sum->longest && sum->longest_seconds >= 1e-6)
 		fprintf(fp, "longest zombie: %d (%s) for %.6f s\n",
 			sum->longest->pid, sum->longest->comm, sum->longest_seconds);
 	fprintf(fp, "reaped by: parent %zu, subreaper %zu, init %zu, autoreap %zu\n",

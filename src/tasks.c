@@ -100,6 +100,13 @@ struct task *tasks_add_thread(struct tasks *t, struct proc *p, int tid)
 	return task;
 }
 
+void tasks_rekey_thread(struct tasks *t, struct task *task, int tid)
+{
+	intmap_del(&t->by_tid, task->tid);
+	task->tid = tid;
+	intmap_put(&t->by_tid, tid, task);
+}
+
 void tasks_del_thread(struct tasks *t, struct task *task)
 {
 	list_del(&task->in_proc);

@@ -76,6 +76,8 @@ struct proc *tasks_proc(const struct tasks *t, int pid);
 struct proc *tasks_add_proc(struct tasks *t, int pid, int parent);
 /* A new traced thread of p. */
 struct task *tasks_add_thread(struct tasks *t, struct proc *p, int tid);
+/* A thread took over another tid (a non-leader's execve takes the pid). */
+void tasks_rekey_thread(struct tasks *t, struct task *task, int tid);
 /* Forgets a thread (exited, or vanished at exec). */
 void tasks_del_thread(struct tasks *t, struct task *task);
 /* Forgets a process; its children stay, detached from it. */

@@ -749,10 +749,30 @@ static void on_unknown(struct tracer *tr, int tid, int status)
 	intmap_put(&tr->tasks.early, tid, e);
 }
 
+/* The leader had already exited (pthread_exit) when another thread
+ * called execve: the exec event comes from the leader's tid, which we
+ * forgot.  The task we know is the one that called execve. */
+static struct task *exec_by_orphaned_leader(struct tracer *tr, int tid,
+					    int status)
+{
+	unsigned long old_tid = 0;
+	struct task *task;
+
+	if (!WIFSTOPPED(status) || (status >> 16) != PTRACE_EVENT_EXEC ||
+	    pt_geteventmsg(tid, &old_tid) < 0)
+		return NULL;
+	task = tasks_task(&tr->tasks, (int)old_tid);
+	if (task)
+		tasks_rekey_thread(&tr->tasks, task, tid);
+	return task;
+}
+
 static void handle_status(struct tracer *tr, int tid, int status)
 {
 	struct task *task = tasks_task(&tr->tasks, tid);
 
+	if (!task)
+		task = exec_by_orphaned_leader(tr, tid, status);
 	if (!task) {
 		if (tr->is_init && !WIFSTOPPED(status))
 			return;	/* an untraced orphan we just reaped as init */
