@@ -59,11 +59,14 @@ int procfs_stat(int pid, struct proc_stat *st)
 	st->state = close_paren[2];
 	st->ppid = 0;
 	st->exit_code = 0;
+	st->flags = 0;
 	/* Fields are numbered from 1; field 3 is the state. */
 	p = close_paren + 2;
 	for (field = 3; p && *p; field++) {
 		if (field == 4)
 			st->ppid = atoi(p);
+		else if (field == 9)
+			st->flags = (unsigned)strtoul(p, NULL, 10);
 		else if (field == 52)
 			st->exit_code = atoi(p);
 		p = strchr(p, ' ');
@@ -218,4 +221,29 @@ int procfs_each_child(int pid, void (*fn)(int child, void *arg), void *arg)
 	struct child_walk w = { pid, fn, arg };
 
 	return procfs_each_task(pid, children_of_task, &w);
+}
+
+/* One readlink per new process in the common case: only a process in
+ * another pid namespace costs a read of its status. */
+int procfs_nested_pid(int pid)
+{
+	static char own[64];
+	char path[64], ns[64];
+	struct proc_status st;
+	ssize_t n;
+
+	if (!own[0]) {
+		n = readlink("/proc/self/ns/pid", own, sizeof(own) - 1);
+		if (n <= 0)
+			return 0;
+		own[n] = '\0';
+	}
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", pid);
+	n = readlink(path, ns, sizeof(ns) - 1);
+	if (n <= 0)
+		return 0;
+	ns[n] = '\0';
+	if (!strcmp(ns, own) || procfs_status(pid, 0, &st) < 0)
+		return 0;
+	return st.nspid_inner != pid ? st.nspid_inner : 0;
 }

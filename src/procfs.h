@@ -10,6 +10,7 @@ struct proc_stat {
 	char state;		/* R, S, D, Z, T, t, X ... */
 	int ppid;
 	int exit_code;		/* field 52: wait status of a zombie */
+	unsigned flags;		/* field 9: PF_* */
 };
 
 /* /proc/PID/stat; 0 or -errno. */
@@ -34,6 +35,10 @@ int procfs_each_task(int pid, void (*fn)(int tid, void *arg), void *arg);
 
 /* Calls fn(child, arg) for each pid in /proc/PID/task/ * /children. */
 int procfs_each_child(int pid, void (*fn)(int child, void *arg), void *arg);
+
+/* Its pid inside its own pid namespace if that is not ours (NSpid), 0
+ * if it is ours or unknown. */
+int procfs_nested_pid(int pid);
 
 /* /proc/PID/comm without the newline; 0 or -errno. */
 int procfs_comm(int pid, char *buf, size_t len);

@@ -159,8 +159,7 @@ static void json_lifecycle(struct sink *s, const struct zw_life *l, double t_end
 	(void)t_end;
 	fprintf(fp, "{\"event\":\"lifecycle\",\"pid\":%d", l->pid);
 	put_int_or_null(fp, "ppid", l->ppid, false);
-	if (l->creator)
-		put_int_or_null(fp, "creator", l->creator, false);
+	put_int_or_null(fp, "creator", l->creator, !l->creator);
 	if (l->parent != l->ppid)
 		put_int_or_null(fp, "parent", l->parent, false);
 	put_str(fp, "comm", l->comm);

@@ -39,12 +39,15 @@ struct proc {
 	int pid;
 	int parent;		/* current real parent (tgid) */
 	int ppid_at_birth;
+	int ns_pid;		/* its pid in its own pid namespace, if nested, else 0 */
+	double exit_t;		/* when its last thread went */
 	int nthreads;		/* live traced threads */
 	int zombies;		/* children exited and not yet released */
 	int status;		/* wait status of its last thread */
 	bool exited;		/* every thread is gone: it is a zombie */
 	bool traced;		/* its threads are (or were) ptrace'd by us */
-	bool quiet_reaper;	/* it reaped a child where we had no stop */
+	bool quiet_reaper;	/* it reaps where we have no stop: interrupt it */
+	bool sigblk_checked;	/* looked once whether it blocks SIGCHLD */
 	int pidfd;		/* watches release while it is a zombie, or -1 */
 	struct list_link threads;
 	struct list_link children;

@@ -106,21 +106,37 @@ static void emit(struct tracer *tr, struct zw_event *ev)
 
 /* ---- who reaped it ------------------------------------------------------ */
 
-static bool sigchld_ignored(int pid)
+#define PF_EXITING 0x4
+
+static bool is_ns_init(const struct tracer *tr, int pid);
+
+/* Does pid ignore SIGCHLD?  Not trusted from a pid namespace init that is
+ * exiting: the kernel sets SIG_IGN then (zap_pid_ns_processes), after it
+ * may have reaped children itself. */
+static bool sigchld_ignored(const struct tracer *tr, int pid)
 {
 	struct proc_status st;
+	struct proc_stat ps;
 
-	return procfs_status(pid, 0, &st) == 0 &&
-	       (st.sig_ign & (1ULL << (SIGCHLD - 1)));
+	if (procfs_status(pid, 0, &st) < 0 ||
+	    !(st.sig_ign & (1ULL << (SIGCHLD - 1))))
+		return false;
+	return !is_ns_init(tr, pid) ||
+	       (procfs_stat(pid, &ps) == 0 && !(ps.flags & PF_EXITING));
 }
 
-/* The init of a pid namespace (ours: pid 1; a nested one: pid 1 inside). */
-static bool is_ns_init(int pid)
+/* The init of a pid namespace (ours: pid 1; a nested one: pid 1 inside).
+ * Known for the processes we track even after they are gone. */
+static bool is_ns_init(const struct tracer *tr, int pid)
 {
+	struct proc *p = tasks_proc(&tr->tasks, pid);
 	struct proc_status st;
 
-	return pid == 1 ||
-	       (procfs_status(pid, 0, &st) == 0 && st.nspid_inner == 1);
+	if (pid == 1 || (tr->is_init && pid == tr->self))
+		return true;
+	if (p)
+		return p->ns_pid == 1;
+	return procfs_status(pid, 0, &st) == 0 && st.nspid_inner == 1;
 }
 
 static enum zw_reaper classify_reaper(const struct tracer *tr,
@@ -128,7 +144,7 @@ static enum zw_reaper classify_reaper(const struct tracer *tr,
 {
 	if (by == p->ppid_at_birth)
 		return ZW_REAPER_PARENT;
-	if ((tr->is_init && by == tr->self) || is_ns_init(by))
+	if (is_ns_init(tr, by))
 		return ZW_REAPER_INIT;
 	return ZW_REAPER_SUBREAPER;
 }
@@ -163,11 +179,13 @@ static void attribute_unseen(struct tracer *tr, struct proc *p)
 	struct proc *parent = tasks_proc(&tr->tasks, p->parent);
 	double t = p->release == REL_PENDING ? p->released_at : now(tr);
 
-	if (sigchld_ignored(p->parent)) {
+	/* A dead parent's SigIgn says nothing (an exiting process's
+	 * dispositions are torn down); it was read at the release instead. */
+	if ((!parent || !parent->exited) && sigchld_ignored(tr, p->parent)) {
 		finish_reap(tr, p, t, 0, 0, ZW_REAPER_AUTOREAP, NULL);
 		return;
 	}
-	if (parent && parent->nthreads == 0) {
+	if (parent && parent->exited && parent->exit_t < t) {
 		finish_reap(tr, p, t, 0, 0, ZW_REAPER_NONE, NULL);
 		return;
 	}
@@ -194,7 +212,7 @@ static void on_released(struct tracer *tr, struct proc *p, double t,
 	p->released_at = t;
 	p->maybe_autoreap = at_exit;
 	/* Read now: the parent may be gone when the deadline comes. */
-	if (at_exit && sigchld_ignored(p->parent)) {
+	if (at_exit && sigchld_ignored(tr, p->parent)) {
 		finish_reap(tr, p, t, 0, 0, ZW_REAPER_AUTOREAP, NULL);
 		return;
 	}
@@ -313,12 +331,12 @@ static int own_view_pid(struct tracer *tr, struct proc *parent, int pid)
 
 	if (p && p->parent == parent->pid)
 		return pid;
+	if (!parent->ns_pid)
+		return pid;	/* the parent sees pids as we do */
 	for (pos = parent->children.next; pos != &parent->children; pos = pos->next) {
 		struct proc *c = container_of(pos, struct proc, sibling);
-		struct proc_status st;
 
-		if (procfs_status(c->pid, 0, &st) == 0 && st.nspid_inner == pid &&
-		    st.nspid_inner != c->pid)
+		if (c->ns_pid == pid)
 			return c->pid;
 	}
 	return pid;
@@ -344,7 +362,8 @@ static void on_wait_done(struct tracer *tr, struct task *task, long nr,
 	}
 	if (p && !p->exited)
 		p = NULL;
-	if (!fresh && !p)
+	/* -ERESTARTSYS and kin: the kernel restarts the call unseen. */
+	if ((!fresh && !p) || (ret <= -512 && ret >= -516))
 		return;
 	ev.t = t;
 	emit(tr, &ev);
@@ -397,6 +416,16 @@ static void arm_wait_watch(struct proc *p, bool force)
 {
 	struct list_link *pos, *n;
 
+	if (!p->sigblk_checked) {
+		/* A parent that blocks SIGCHLD (sigwait, signalfd: tini,
+		 * event loops) never stops for it; look once. */
+		struct proc_status st;
+
+		p->sigblk_checked = true;
+		if (procfs_status(p->pid, 0, &st) == 0 &&
+		    (st.sig_blk & (1ULL << (SIGCHLD - 1))))
+			p->quiet_reaper = true;
+	}
 	if (p->nthreads < 2 && !p->quiet_reaper && !force)
 		return;
 	list_for_each_safe(pos, n, &p->threads) {
@@ -469,6 +498,7 @@ static void on_new_child(struct tracer *tr, struct task *task, int event)
 				       .pid = child, .tid = task->tid };
 
 		nt = tasks_add_thread(&tr->tasks, np, child);
+		np->ns_pid = procfs_nested_pid(child);
 		ev.spawn.ppid = ppid;
 		ev.spawn.creator = cp->pid;
 		ev.spawn.syscall = spawn_syscall_name(nr, event);
@@ -543,13 +573,54 @@ static void reparent_children(struct tracer *tr, struct proc *p)
 	}
 }
 
+/* p is gone and can show no more waits: settle the releases of its
+ * children still waiting for one, while its record is at hand. */
+static void settle_children_of(struct tracer *tr, struct proc *p)
+{
+	struct list_link *pos, *n;
+
+	list_for_each_safe(pos, n, &tr->tasks.unattributed) {
+		struct proc *c = container_of(pos, struct proc, pending);
+
+		if (c->parent == p->pid)
+			attribute_unseen(tr, c);
+	}
+}
+
+static void handle_status(struct tracer *tr, int tid, int status);
+
+/* waitpid() reports exits in no particular order: p's parent may have
+ * died first, handing p to an adopter, with its own exit still queued.
+ * Handle that exit first (a peek with WNOWAIT: only an exit may be taken
+ * out of order), so that p's adoption is seen before p's own death. */
+static void collect_exited_parent(struct tracer *tr, struct proc *p)
+{
+	struct proc *parent = tasks_proc(&tr->tasks, p->parent);
+	siginfo_t si = { 0 };
+	int status;
+
+	if (!parent || parent->exited || parent->nthreads != 1 ||
+	    waitid(P_PID, parent->pid, &si,
+		   WEXITED | WNOHANG | WNOWAIT | __WALL) < 0 ||
+	    si.si_pid != parent->pid ||
+	    (si.si_code != CLD_EXITED && si.si_code != CLD_KILLED &&
+	     si.si_code != CLD_DUMPED))
+		return;
+	if (waitpid(parent->pid, &status, __WALL | WNOHANG) == parent->pid)
+		handle_status(tr, parent->pid, status);
+}
+
 static void on_proc_exit(struct tracer *tr, struct proc *p)
 {
-	struct zw_event ev = { .type = ZW_EV_EXIT, .t = now(tr), .pid = p->pid };
+	struct zw_event ev = { .type = ZW_EV_EXIT, .pid = p->pid };
 	struct proc *parent;
 	int status = p->status;
 
+	collect_exited_parent(tr, p);
+	ev.t = now(tr);
 	p->exited = true;
+	p->exit_t = ev.t;
+	settle_children_of(tr, p);
 	ev.exit.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 	ev.exit.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 	ev.exit.core_dumped = WIFSIGNALED(status) && WCOREDUMP(status);
@@ -812,6 +883,7 @@ static void adopt_early(struct tracer *tr, int tid, struct early_child *e)
 				       .pid = tid };
 
 		p = tasks_add_proc(&tr->tasks, tid, st.ppid);
+		p->ns_pid = procfs_nested_pid(tid);
 		ev.spawn.ppid = st.ppid;
 		ev.spawn.creator = st.ppid;
 		emit(tr, &ev);
@@ -1143,6 +1215,7 @@ static void adopt_inventory(struct tracer *tr, const struct attach_set *set)
 
 		for (size_t k = 0; k < ap->ntids; k++)
 			tasks_add_thread(&tr->tasks, p, ap->tids[k]);
+		p->ns_pid = procfs_nested_pid(ap->pid);
 		ev.attach.ppid = ap->ppid;
 		ev.attach.comm = ap->comm;
 		ev.attach.state = ap->state;

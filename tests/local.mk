@@ -120,3 +120,35 @@ tests_unit_test_intmap_LDADD = $(ZW_LIBS)
 tests_unit_test_model_CFLAGS = $(ZW_CFLAGS)
 tests_unit_test_model_LDFLAGS = $(SANITIZE_CFLAGS)
 tests_unit_test_model_LDADD = $(ZW_LIBS)
+
+# --- attach mode (issue 4) ---
+# zwatch -p PID: the inventory of pre-existing zombies and children,
+# threads, detaching on SIGINT/SIGTERM/SIGHUP (also from a stopped
+# target), Yama ptrace_scope (faked in a mount namespace), attach errors,
+# and a pid-namespace init (tini) attached from outside.  The tests only
+# ever attach to scenario processes they started themselves.
+ATTACH_SCN = \
+	tests/scn/attach_loop \
+	tests/scn/attach_zombies \
+	tests/scn/attach_threads \
+	tests/scn/attach_orphans
+check_PROGRAMS += $(ATTACH_SCN)
+tests_scn_attach_loop_SOURCES = tests/scn/attach_loop.c tests/scn/scn.h
+tests_scn_attach_loop_CFLAGS = $(AM_CFLAGS) -pthread
+tests_scn_attach_loop_LDFLAGS = -pthread
+tests_scn_attach_zombies_SOURCES = tests/scn/attach_zombies.c tests/scn/scn.h
+tests_scn_attach_threads_SOURCES = tests/scn/attach_threads.c tests/scn/scn.h
+tests_scn_attach_threads_CFLAGS = $(AM_CFLAGS) -pthread
+tests_scn_attach_threads_LDFLAGS = -pthread
+tests_scn_attach_orphans_SOURCES = tests/scn/attach_orphans.c tests/scn/scn.h
+
+ATTACH_E2E_TESTS = \
+	tests/e2e/test_attach_inventory.py \
+	tests/e2e/test_attach_threads.py \
+	tests/e2e/test_attach_detach.py \
+	tests/e2e/test_attach_stopped.py \
+	tests/e2e/test_attach_yama.py \
+	tests/e2e/test_attach_errors.py \
+	tests/e2e/test_attach_pidns.py
+TESTS += $(ATTACH_E2E_TESTS)
+EXTRA_DIST += $(ATTACH_E2E_TESTS)

@@ -605,6 +605,384 @@ def schema_problems(tr):
     return probs
 
 
+# ------------------------------------------------------------ attach mode
+# Helpers for tests of `zwatch -p PID` (attach mode): scenario processes the
+# test starts itself (Target), a zwatch attached to them (Attached), both
+# run inside an AttachSession, a context manager that kills whatever is
+# still running at the end (zwatch first, so that no target is left
+# traced, then the targets' process groups).  Only ever attach to
+# processes the test started: never to PID 1, the test itself or an
+# ancestor.
+
+def poll_until(pred, timeout, interval=0.005):
+    """Bounded polling: calls PRED until it returns a true value (which is
+    returned) or TIMEOUT seconds have passed (returns None)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        v = pred()
+        if v:
+            return v
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(interval)
+
+
+def _proc_path(pid, tid=None):
+    return f"/proc/{pid}" if tid is None else f"/proc/{pid}/task/{tid}"
+
+
+def proc_status(pid, tid=None):
+    """/proc/PID/status (or the thread TID's) as a dict of strings; None
+    when the process is gone."""
+    try:
+        with open(_proc_path(pid, tid) + "/status") as f:
+            text = f.read()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    out = {}
+    for line in text.splitlines():
+        k, _, v = line.partition(":")
+        out[k] = v.strip()
+    return out
+
+
+def tracer_pid(pid, tid=None):
+    """TracerPid of PID (or of its thread TID); None when it is gone."""
+    st = proc_status(pid, tid)
+    return int(st["TracerPid"]) if st and "TracerPid" in st else None
+
+
+def proc_stat(pid, tid=None):
+    """(state letter, ppid) from /proc/PID/stat; None when it is gone."""
+    try:
+        with open(_proc_path(pid, tid) + "/stat") as f:
+            text = f.read()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    rest = text[text.rfind(")") + 2:].split()
+    return rest[0], int(rest[1])
+
+
+def proc_state(pid, tid=None):
+    """The /proc state letter of PID (or thread TID); None when gone."""
+    st = proc_stat(pid, tid)
+    return st[0] if st else None
+
+
+def thread_ids(pid):
+    """The tids of PID's threads (empty when it is gone)."""
+    try:
+        return sorted(int(t) for t in os.listdir(f"/proc/{pid}/task"))
+    except (FileNotFoundError, ProcessLookupError):
+        return []
+
+
+def children_of(pid):
+    """PID's children (of all its threads), from /proc/PID/task/*/children."""
+    out = []
+    for tid in thread_ids(pid):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/children") as f:
+                out += [int(x) for x in f.read().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return sorted(set(out))
+
+
+def ns_pids(pid):
+    """PID's pids in its nested pid namespaces (NSpid), outermost first."""
+    st = proc_status(pid)
+    return [int(x) for x in st.get("NSpid", "").split()] if st else []
+
+
+def thread_states(pid):
+    """{tid: (state letter, TracerPid)} for every thread of PID."""
+    out = {}
+    for tid in thread_ids(pid):
+        s, tp = proc_state(pid, tid), tracer_pid(pid, tid)
+        if s is not None:
+            out[tid] = (s, tp)
+    return out
+
+
+class Target:
+    """A scenario process the test started (in its own session, so its
+    process group can be killed).  Its stdin is a pipe (send(), close_stdin()),
+    its stdout and stderr go to files that wait_line() polls."""
+
+    def __init__(self, t, argv, name, env=None):
+        self.t = t
+        self.argv = list(argv)
+        self.name = name
+        base = os.path.join(t.tmpdir, f"target-{name}")
+        self.out_path, self.err_path = base + ".out", base + ".err"
+        with open(self.out_path, "wb") as out, open(self.err_path, "wb") as err:
+            self.p = subprocess.Popen(self.argv, stdin=subprocess.PIPE,
+                                      stdout=out, stderr=err, env=env,
+                                      start_new_session=True)
+        self.pid = self.p.pid
+        self.rc = None
+        t.note(f"started {name} as pid {self.pid}: {shlex.join(self.argv)}")
+
+    def _read(self, path):
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+    @property
+    def stdout(self):
+        return self._read(self.out_path)
+
+    @property
+    def stderr(self):
+        return self._read(self.err_path)
+
+    def out(self, tag):
+        """Complete stdout lines 'TAG k=v ...' parsed by parse_kv."""
+        return [parse_kv(l) for l in self.stdout.split("\n")[:-1]
+                if l.split(" ", 1)[0] == tag]
+
+    def out_one(self, tag):
+        recs = self.out(tag)
+        if len(recs) != 1:
+            raise HardError(f"{self.name} printed {len(recs)} '{tag}' lines, "
+                            f"expected 1; stdout:\n{self.stdout}")
+        return recs[0]
+
+    def wait_line(self, tag, count=1, timeout=30):
+        """Waits (bounded) until the program has printed COUNT 'TAG' lines;
+        returns them parsed.  A program that dies or stays silent is a
+        hard error."""
+        def have():
+            recs = self.out(tag)
+            if len(recs) >= count:
+                return recs
+            if self.p.poll() is not None:
+                raise HardError(f"{self.name} exited {self.p.returncode} "
+                                f"before printing '{tag}':\n{self.stdout}\n"
+                                f"{self.stderr}")
+            return None
+        recs = poll_until(have, timeout)
+        if recs is None:
+            raise HardError(f"{self.name} printed no '{tag}' line within "
+                            f"{timeout} s:\n{self.stdout}\n{self.stderr}")
+        return recs
+
+    def send(self, text="go\n"):
+        self.p.stdin.write(text.encode())
+        self.p.stdin.flush()
+
+    def close_stdin(self):
+        if self.p.stdin and not self.p.stdin.closed:
+            self.p.stdin.close()
+
+    def wait(self, timeout=60):
+        """Waits for (and reaps) the program; returns its exit status.  On
+        timeout its process group is killed and the test stops."""
+        try:
+            self.rc = self.p.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            self.t._fail(f"{self.name} (pid {self.pid}) did not exit within "
+                         f"{timeout} s", f"state: {thread_states(self.pid)}\n"
+                         f"stdout: {_tail(self.stdout)}\nstderr: "
+                         f"{_tail(self.stderr)}")
+            raise Stop("timeout")
+        return self.rc
+
+    def kill(self):
+        """Kills the whole process group (SIGKILL works on stopped
+        processes too) and reaps the program."""
+        self.close_stdin()
+        if self.p.poll() is None:
+            _killpg(self.p)
+            try:
+                self.p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+
+
+class Attached:
+    """A running `PREFIX zwatch --json -o FILE OPTS -p PIDS`.  PREFIX must
+    exec zwatch in the same process (sh -c 'exec ...', setpriv, unshare
+    without -f) so that the pid is zwatch's."""
+
+    def __init__(self, t, pids, opts=(), prefix=(), name="attach", json=True):
+        zw = zwatch_path()
+        if not os.access(zw, os.X_OK):
+            raise HardError(f"zwatch binary {zw} not found: build it first "
+                            "(or set ZWATCH)")
+        self.t = t
+        self.index = len(t.traces)
+        self.path = os.path.join(t.tmpdir, f"{self.index}-{name}.jsonl")
+        t.traces.append(None)    # reserves the number; finish() fills it
+        # The -o output is buffered; the -w record file is flushed line by
+        # line, so wait_attached() watches that one.
+        self.rec_path = self.path[:-len(".jsonl")] + ".rec"
+        pidargs = ["-p", ",".join(str(p) for p in pids)] if pids else []
+        self.argv = list(prefix) + [zw] + (["--json"] if json else []) + \
+            ["-o", self.path, "-w", self.rec_path] + list(opts) + pidargs
+        base = os.path.join(t.tmpdir, f"zwatch-{name}")
+        self.out_path, self.err_path = base + ".out", base + ".err"
+        t.note(f"run: {shlex.join(self.argv)}")
+        self.start = time.monotonic()
+        with open(self.out_path, "wb") as out, open(self.err_path, "wb") as err:
+            self.p = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL,
+                                      stdout=out, stderr=err,
+                                      start_new_session=True)
+        self.pid = self.p.pid
+        self.signal_time = None
+        self.trace = None
+
+    def text(self):
+        try:
+            with open(self.path, encoding="utf-8", errors="replace") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    def records(self):
+        """The complete JSON lines of the record file (-w) written so far
+        (bad ones skipped)."""
+        try:
+            with open(self.rec_path, encoding="utf-8", errors="replace") as f:
+                text = f.read()
+        except FileNotFoundError:
+            text = ""
+        out = []
+        for line in text.split("\n")[:-1]:
+            try:
+                r = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(r, dict):
+                out.append(r)
+        return out
+
+    @property
+    def stderr(self):
+        with open(self.err_path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+    def wait_attached(self, pids, timeout=30):
+        """Waits (bounded) until zwatch has written an attach event for
+        every pid of PIDS and is the tracer of every thread of those that
+        are not zombies.  Returns {pid: attach event}; the test stops when
+        that does not happen."""
+        pids = list(pids)
+
+        def done():
+            if self.p.poll() is not None:
+                return "exited"
+            ev = {r["pid"]: r for r in self.records()
+                  if r.get("event") == "attach" and r.get("pid") in pids}
+            if len(ev) < len(pids):
+                return None
+            for pid in pids:
+                if ev[pid].get("state") == "Z":
+                    continue
+                ts = thread_states(pid)
+                if not ts or any(tp != self.pid for _, tp in ts.values()):
+                    return None
+            return ev
+        ev = poll_until(done, timeout)
+        if ev is None or ev == "exited":
+            self.t._fail(f"zwatch (pid {self.pid}) attached to {pids}",
+                         f"{'it exited ' + str(self.p.returncode) if ev else 'not within ' + str(timeout) + ' s'}\n"
+                         f"threads: { {p: thread_states(p) for p in pids} }\n"
+                         f"stderr: {_tail(self.stderr)}\ntrace: {_tail(self.text())}")
+            raise Stop("attach")
+        self.t._ok(f"zwatch (pid {self.pid}) attached to {pids} "
+                   f"(attach events, TracerPid of every thread)")
+        return ev
+
+    def signal(self, sig):
+        self.signal_time = time.monotonic()
+        os.kill(self.pid, sig)
+
+    def finish(self, timeout=30, expect_rc=0):
+        """Waits for zwatch to end (killing it after TIMEOUT s: the test
+        stops), parses the trace and checks the exit status (None: don't).
+        Returns a Trace; .after_signal is the time from signal() to the
+        exit (None without a signal)."""
+        try:
+            rc = self.p.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            self.t._fail(f"zwatch (pid {self.pid}) did not end within "
+                         f"{timeout} s", f"stderr: {_tail(self.stderr)}\n"
+                         f"trace: {_tail(self.text())}")
+            raise Stop("timeout")
+        end = time.monotonic()
+        err = self.stderr
+        with open(self.out_path, encoding="utf-8", errors="replace") as f:
+            out = f.read()
+        tr = Trace(self.argv, rc, out, err, self.text(), self.pid, self.path,
+                   end - self.start)
+        tr.after_signal = (end - self.signal_time) if self.signal_time else None
+        self.t._last = tr
+        self.t.traces[self.index] = tr
+        self.trace = tr
+        self.t.note(f"zwatch exited {rc} after {tr.elapsed:.2f} s; "
+                    f"{len(tr.records)} JSON lines, {len(tr.lifecycles)} "
+                    f"lifecycles")
+        if os.environ.get("ZWTEST_VERBOSE"):
+            self.t.note(f"stderr:\n{err}\ntrace:\n{tr.text}")
+        if tr.bad_lines:
+            self.t._fail(f"{len(tr.bad_lines)} trace lines are not JSON "
+                         f"objects with \"event\"",
+                         "\n".join(f"line {n}: {e}: {l[:200]}"
+                                   for n, l, e in tr.bad_lines[:10]))
+        if expect_rc is not None:
+            self.t.eq(rc, expect_rc, "zwatch exit status") or \
+                self.t.note(f"stderr: {_tail(err)}")
+        return tr
+
+    def kill(self):
+        if self.p.poll() is None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            try:
+                self.p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+
+
+class AttachSession:
+    """with zwtest.AttachSession(t) as s: tgt = s.spawn([...]);
+    zw = s.attach([tgt.pid]) ...  On exit, kills any zwatch still running
+    (the kernel detaches its tracees), then the process group of every
+    target not reaped yet."""
+
+    def __init__(self, t):
+        self.t = t
+        self.targets = []
+        self.zwatches = []
+
+    def __enter__(self):
+        return self
+
+    def spawn(self, argv, name=None, env=None):
+        name = name or f"{len(self.targets)}-{os.path.basename(argv[0])}"
+        tgt = Target(self.t, argv, name, env=env)
+        self.targets.append(tgt)
+        return tgt
+
+    def attach(self, pids, opts=(), prefix=(), name=None, json=True):
+        zw = Attached(self.t, pids, opts=opts, prefix=prefix,
+                      name=name or f"attach{len(self.zwatches)}", json=json)
+        self.zwatches.append(zw)
+        return zw
+
+    def __exit__(self, *exc):
+        for zw in self.zwatches:
+            zw.kill()
+        for tgt in self.targets:
+            tgt.kill()
+        return False
+
+
 # ------------------------------------------------------------------- main
 
 def main(test_fn, name=None):
