@@ -2,6 +2,7 @@
 #include "config.h"
 #include "lifecycle.h"
 #include "options.h"
+#include "report.h"
 #include "sink.h"
 #include "tracer.h"
 #include "util.h"
@@ -72,6 +73,8 @@ int main(int argc, char *argv[])
 	FILE *fp;
 	int ret;
 
+	if (argc > 1 && !strcmp(argv[1], "report"))
+		return report_main(argc - 1, argv + 1);
 	ret = parse_options(argc, argv, &opts);
 	if (ret >= 0)
 		return ret;

@@ -121,6 +121,40 @@ tests_unit_test_model_CFLAGS = $(ZW_CFLAGS)
 tests_unit_test_model_LDFLAGS = $(SANITIZE_CFLAGS)
 tests_unit_test_model_LDADD = $(ZW_LIBS)
 
+# --- report (issue 5) ---
+# zwatch report: unit tests of the trace reader and the DUR parser, e2e
+# tests of every format, of damaged input and of the leak exit status.
+# The fuzz harness (tests/fuzz/run.sh) and the 1M-event benchmark
+# (bench/report_bench.sh) are run by hand, not here.
+REPORT_UNIT_TESTS = \
+	tests/unit/test_duration \
+	tests/unit/test_leakcheck \
+	tests/unit/test_trace_reader
+check_PROGRAMS += $(REPORT_UNIT_TESTS)
+TESTS += $(REPORT_UNIT_TESTS)
+tests_unit_test_duration_CFLAGS = $(ZW_CFLAGS)
+tests_unit_test_duration_LDFLAGS = $(SANITIZE_CFLAGS)
+tests_unit_test_duration_LDADD = $(ZW_LIBS)
+tests_unit_test_leakcheck_CFLAGS = $(ZW_CFLAGS)
+tests_unit_test_leakcheck_LDFLAGS = $(SANITIZE_CFLAGS)
+tests_unit_test_leakcheck_LDADD = $(ZW_LIBS)
+tests_unit_test_trace_reader_CFLAGS = $(ZW_CFLAGS)
+tests_unit_test_trace_reader_LDFLAGS = $(SANITIZE_CFLAGS)
+tests_unit_test_trace_reader_LDADD = $(ZW_LIBS)
+
+REPORT_E2E_TESTS = \
+	tests/e2e/test_report_formats.py \
+	tests/e2e/test_report_errors.py \
+	tests/e2e/test_report_html_chromium.py
+TESTS += $(REPORT_E2E_TESTS)
+EXTRA_DIST += \
+	$(REPORT_E2E_TESTS) \
+	tests/fuzz/fuzz_trace_reader.c \
+	tests/fuzz/run.sh \
+	tests/fuzz/trace.dict \
+	tests/fuzz/corpus \
+	doc/report-example.png
+
 # --- attach mode (issue 4) ---
 # zwatch -p PID: the inventory of pre-existing zombies and children,
 # threads, detaching on SIGINT/SIGTERM/SIGHUP (also from a stopped

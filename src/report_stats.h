@@ -1,0 +1,39 @@
+/* report_stats.h - the figures of a report's summary, computed from the
+ * selected records alone (so a --pid report sums up that subtree).
+ */
+#ifndef ZWATCH_REPORT_STATS_H
+#define ZWATCH_REPORT_STATS_H
+
+#include <stddef.h>
+
+struct proctree;
+struct zw_life;
+
+#define REPORT_WORST 5
+
+struct report_parent {
+	int pid;
+	const struct zw_life *rec;	/* NULL if the trace has none */
+	double seconds;			/* zombie-seconds of its children */
+	size_t zombies;
+};
+
+struct report_stats {
+	double t_end;
+	size_t processes, exited, running, zombies, leaked;
+	size_t by_reaper[5];		/* indexed by enum zw_reaper */
+	size_t max_concurrent;
+	double max_concurrent_at;
+	double p50, p90, max;		/* zombie times; NAN if none */
+	const struct zw_life *longest;
+	double total_zombie_seconds;
+	struct report_parent worst[REPORT_WORST];	/* most zombie-seconds */
+	size_t nworst;
+};
+
+/* Zombie time counts to the release, or to t_end for a zombie left over;
+ * it is charged to the parent at the end (the one that had to reap). */
+void report_stats_compute(const struct proctree *t, double t_end,
+			  struct report_stats *rs);
+
+#endif

@@ -1,0 +1,54 @@
+/* trace_reader.h - reading a recorded trace (zwatch -w FILE) back into the
+ * lifecycle model, event by event, so that zwatch report sees exactly what
+ * live mode saw.
+ *
+ * The file is JSON Lines: a header line {"event":"header","format":
+ * "zwatch-trace","version":1,...}, one line per event as --json writes
+ * it, then "lifecycle" lines.  Lifecycle lines are ignored (the model
+ * derives them again), as are unknown keys.  Reading streams: memory is
+ * one line (at most TRACE_LINE_MAX bytes) plus what the model keeps.
+ *
+ * Damage is handled so: a last line cut short (the recorder was killed
+ * mid-write) is a warning and what came before is kept; any other line
+ * that is not a valid event is an error naming the file and line.  Event
+ * types this version does not know are skipped with one warning each, so
+ * that a newer version-1 writer can add events.
+ */
+#ifndef ZWATCH_TRACE_READER_H
+#define ZWATCH_TRACE_READER_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct model;
+
+#define TRACE_LINE_MAX (1024 * 1024)
+
+struct trace_header {
+	int version;
+	char *zwatch;		/* version of the zwatch that recorded it */
+	char *kernel;
+	char *host;
+	char *start;		/* ISO 8601 UTC */
+	double start_unix;
+	char **command;		/* the traced command, NULL-terminated */
+};
+
+struct trace_stats {
+	size_t lines;		/* lines read, header included */
+	size_t events;		/* events fed to the model */
+	size_t skipped;		/* lines of unknown event types */
+	double t_end;		/* latest event time seen (0 if none) */
+	size_t error_line;	/* line of the error, 0: none or not a line's */
+	int warnings;		/* truncated last line, unknown event types */
+};
+
+/* Reads the trace fp (called name in messages) and feeds its events to m;
+ * does not call model_finish.  hdr and st may be NULL.  Returns 0, or -1
+ * after printing an error "zwatch: NAME:LINE: what"; on -1 the events
+ * before the bad line have been fed. */
+int trace_read(FILE *fp, const char *name, struct model *m,
+	       struct trace_header *hdr, struct trace_stats *st);
+void trace_header_free(struct trace_header *hdr);
+
+#endif
