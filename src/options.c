@@ -2,9 +2,11 @@
 #include "config.h"
 #include "options.h"
 
+#include "duration.h"
 #include "util.h"
 
 #include <errno.h>
+#include <math.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -33,6 +35,11 @@ static void usage(FILE *fp)
 	      " -q, --quiet           no per-event lines (text): table and summary only\n"
 	      "     --no-summary      no summary at the end (text)\n"
 	      "     --color=WHEN      colour the text: auto, always or never\n"
+	      "\n"
+	      "Checks:\n"
+	      "     --fail-on-leak    exit 3 if a process is still a zombie at the end\n"
+	      "     --max-zombie-age=DUR  exit 3 also if one stayed a zombie longer\n"
+	      "                       than DUR (500ms, 2s, 1m; implies --fail-on-leak)\n"
 	      "\n"
 	      " -h, --help            display this help\n"
 	      " -V, --version         display version\n"
@@ -85,11 +92,14 @@ static int add_pids(struct options *opts, const char *list)
 
 int parse_options(int argc, char *argv[], struct options *opts)
 {
-	enum { OPT_COLOR = 256, OPT_NO_SUMMARY, OPT_TARGETS_ONLY };
+	enum { OPT_COLOR = 256, OPT_NO_SUMMARY, OPT_TARGETS_ONLY,
+	       OPT_FAIL_ON_LEAK, OPT_MAX_ZOMBIE_AGE };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "targets-only", no_argument, NULL, OPT_TARGETS_ONLY },
+		{ "fail-on-leak", no_argument, NULL, OPT_FAIL_ON_LEAK },
+		{ "max-zombie-age", required_argument, NULL, OPT_MAX_ZOMBIE_AGE },
 		{ "json", no_argument, NULL, 'j' },
 		{ "write", required_argument, NULL, 'w' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -105,6 +115,7 @@ int parse_options(int argc, char *argv[], struct options *opts)
 	memset(opts, 0, sizeof(*opts));
 	opts->summary = true;
 	opts->color = COLOR_AUTO;
+	opts->max_zombie_age = NAN;
 	opterr = 0;
 	optind = 1;
 	/* '+': stop at PROG so that its own options stay its own. */
@@ -120,6 +131,16 @@ int parse_options(int argc, char *argv[], struct options *opts)
 			break;
 		case OPT_TARGETS_ONLY:
 			opts->targets_only = true;
+			break;
+		case OPT_FAIL_ON_LEAK:
+			opts->fail_on_leak = true;
+			break;
+		case OPT_MAX_ZOMBIE_AGE:
+			if (duration_parse(optarg, &opts->max_zombie_age) < 0)
+				return usage_error("invalid duration '%s' for "
+						   "--max-zombie-age (e.g. 500ms, 2s, 1m)",
+						   optarg);
+			opts->fail_on_leak = true;
 			break;
 		case 'j':
 			opts->json = true;

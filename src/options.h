@@ -19,6 +19,8 @@ struct options {
 	int *pids;		/* -p PID[,PID...]: processes to attach to */
 	size_t npids;
 	bool targets_only;	/* --targets-only: not their existing descendants */
+	bool fail_on_leak;	/* --fail-on-leak: exit 3 if a zombie is left */
+	double max_zombie_age;	/* --max-zombie-age: also a leak; NAN: none */
 };
 
 /* Fills *opts from argv.  Returns -1 to go on, or the exit status to end

@@ -1,5 +1,6 @@
 /* zwatch.c - main: parse options, open the output, run the tracer. */
 #include "config.h"
+#include "leakcheck.h"
 #include "lifecycle.h"
 #include "options.h"
 #include "report.h"
@@ -66,8 +67,8 @@ static int close_sinks(struct sink **sinks, const char *const *names,
 int main(int argc, char *argv[])
 {
 	struct options opts;
-	struct sink *sinks[2];
-	const char *names[2];
+	struct sink *sinks[3], *leaks = NULL;
+	const char *names[3];
 	struct model *model;
 	size_t n = 0;
 	FILE *fp;
@@ -92,9 +93,17 @@ int main(int argc, char *argv[])
 		names[n] = opts.record;
 		sinks[n++] = sink_record_new(fp, opts.argv);
 	}
+	if (opts.fail_on_leak) {
+		leaks = leakcheck_sink_new(opts.max_zombie_age, stderr);
+		names[n] = "the leak check";
+		sinks[n++] = leaks;
+	}
 	model = model_new(sinks, n);
 	ret = opts.npids ? tracer_attach(&opts, model) :
 			   tracer_launch(&opts, model);
+	/* A leak outranks the program's own status: this is a CI gate. */
+	if (leaks && leakcheck_count(leaks) > 0 && (ret == 0 || ret < 126))
+		ret = LEAKCHECK_EXIT;
 	ret = close_sinks(sinks, names, n, ret);
 	model_free(model);
 	free_options(&opts);
