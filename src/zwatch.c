@@ -77,18 +77,22 @@ int main(int argc, char *argv[])
 	if (argc > 1 && !strcmp(argv[1], "report"))
 		return report_main(argc - 1, argv + 1);
 	ret = parse_options(argc, argv, &opts);
-	if (ret >= 0)
+	if (ret >= 0) {
+		free_options(&opts);
 		return ret;
+	}
 	fp = open_output(&opts, opts.output);
-	if (!fp)
+	if (!fp) {
+		free_options(&opts);
 		return 1;
+	}
 	names[n] = opts.output ? opts.output : "the report";
 	sinks[n++] = make_sink(&opts, fp);
 	if (opts.record) {
 		fp = open_output(&opts, opts.record);
 		if (!fp) {
-			close_sinks(sinks, names, n, 1);
-			return 1;
+			free_options(&opts);
+			return close_sinks(sinks, names, n, 1);
 		}
 		names[n] = opts.record;
 		sinks[n++] = sink_record_new(fp, opts.argv);
