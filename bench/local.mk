@@ -7,3 +7,11 @@ bench-report: zwatch
 	$(srcdir)/bench/report_bench.sh
 
 .PHONY: bench-report
+
+# Each workload untraced, under zwatch, a bare ptrace loop and strace,
+# alternating; medians and ratios (bench/README.md).
+bench: zwatch
+	ZWATCH=$(abs_top_builddir)/zwatch python3 $(srcdir)/bench/bench.py
+
+EXTRA_DIST += bench/bench.py
+.PHONY: bench

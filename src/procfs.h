@@ -11,6 +11,7 @@ struct proc_stat {
 	int ppid;
 	int exit_code;		/* field 52: wait status of a zombie */
 	unsigned flags;		/* field 9: PF_* */
+	unsigned long long sig_ignore;	/* field 33: ignored signals */
 };
 
 /* /proc/PID/stat; 0 or -errno. */

@@ -115,14 +115,13 @@ static bool is_ns_init(const struct tracer *tr, int pid);
  * may have reaped children itself. */
 static bool sigchld_ignored(const struct tracer *tr, int pid)
 {
-	struct proc_status st;
 	struct proc_stat ps;
 
-	if (procfs_status(pid, 0, &st) < 0 ||
-	    !(st.sig_ign & (1ULL << (SIGCHLD - 1))))
+	/* /proc/PID/stat is much cheaper to produce than status. */
+	if (procfs_stat(pid, &ps) < 0 ||
+	    !(ps.sig_ignore & (1ULL << (SIGCHLD - 1))))
 		return false;
-	return !is_ns_init(tr, pid) ||
-	       (procfs_stat(pid, &ps) == 0 && !(ps.flags & PF_EXITING));
+	return !(ps.flags & PF_EXITING) || !is_ns_init(tr, pid);
 }
 
 /* The init of a pid namespace (ours: pid 1; a nested one: pid 1 inside).
@@ -967,11 +966,12 @@ static void read_signals(struct tracer *tr)
 	struct signalfd_siginfo si[16];
 	ssize_t n;
 
-	while ((n = read(tr->sigfd, si, sizeof(si))) > 0) {
-		for (size_t i = 0; i < (size_t)n / sizeof(si[0]); i++)
-			if (si[i].ssi_signo != SIGCHLD && !tr->stop_signal)
-				tr->stop_signal = (int)si[i].ssi_signo;
-	}
+	/* One read: standard signals do not queue, so 16 slots hold all
+	 * that can be pending; epoll says so again if more arrive. */
+	n = read(tr->sigfd, si, sizeof(si));
+	for (ssize_t i = 0; i < n / (ssize_t)sizeof(si[0]); i++)
+		if (si[i].ssi_signo != SIGCHLD && !tr->stop_signal)
+			tr->stop_signal = (int)si[i].ssi_signo;
 }
 
 /* Collects every pending wait status; returns false when no tracee is left. */
