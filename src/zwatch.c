@@ -56,9 +56,9 @@ static int close_sinks(struct sink **sinks, const char *const *names,
 		int err = sink_close(sinks[i]);
 
 		if (err < 0) {
+			/* Lost output is a failure, whatever PROG did. */
 			warn_errno(-err, "cannot write %s", names[i]);
-			if (ret == 0 || ret >= 128)
-				ret = 1;
+			ret = 1;
 		}
 	}
 	return ret;

@@ -90,6 +90,7 @@ E2E_TESTS = \
 	tests/e2e/test_pidns_init.py \
 	tests/e2e/test_exit_status.py \
 	tests/e2e/test_leak_gate.py \
+	tests/e2e/test_output_errors.py \
 	tests/e2e/test_usage_errors.py \
 	tests/e2e/test_cross_check.py \
 	tests/e2e/test_proc_connector.py \
