@@ -94,6 +94,7 @@ struct task *tasks_add_thread(struct tasks *t, struct proc *p, int tid)
 	task->proc = p;
 	list_add(&p->threads, &task->in_proc);
 	p->nthreads++;
+	p->threaded |= p->nthreads > 1;
 	p->traced = true;
 	t->live_threads++;
 	intmap_put(&t->by_tid, tid, task);

@@ -48,6 +48,7 @@ struct proc {
 	bool traced;		/* its threads are (or were) ptrace'd by us */
 	bool quiet_reaper;	/* it reaps where we have no stop: interrupt it */
 	bool sigblk_checked;	/* looked once whether it blocks SIGCHLD */
+	bool threaded;		/* has had more than one thread */
 	int pidfd;		/* watches release while it is a zombie, or -1 */
 	struct list_link threads;
 	struct list_link children;

@@ -86,6 +86,8 @@ struct tracer {
 	bool is_init;		/* we are pid 1 of our pid namespace */
 	bool have_pidfd;
 	bool poll_releases;	/* some zombies are watched by polling */
+	struct intmap ns_inits;	/* pids that are init of a nested pid namespace,
+				 * remembered after their records are gone */
 	int epfd, sigfd;
 	int root;
 	int root_status;
@@ -124,17 +126,28 @@ static bool sigchld_ignored(const struct tracer *tr, int pid)
 	return !(ps.flags & PF_EXITING) || !is_ns_init(tr, pid);
 }
 
+/* Notes p's pid in a nested pid namespace, if it lives in one. */
+static void learn_ns_pid(struct tracer *tr, struct proc *p)
+{
+	static char present;
+
+	p->ns_pid = procfs_nested_pid(p->pid);
+	if (p->ns_pid == 1)
+		intmap_put(&tr->ns_inits, p->pid, &present);
+}
+
 /* The init of a pid namespace (ours: pid 1; a nested one: pid 1 inside).
  * Known for the processes we track even after they are gone. */
 static bool is_ns_init(const struct tracer *tr, int pid)
 {
-	struct proc *p = tasks_proc(&tr->tasks, pid);
+	const struct proc *p = tasks_proc(&tr->tasks, pid);
 	struct proc_status st;
 
-	if (pid == 1 || (tr->is_init && pid == tr->self))
+	if (pid == 1 || (tr->is_init && pid == tr->self) ||
+	    intmap_get(&tr->ns_inits, pid))
 		return true;
 	if (p)
-		return p->ns_pid == 1;
+		return false;
 	return procfs_status(pid, 0, &st) == 0 && st.nspid_inner == 1;
 }
 
@@ -497,7 +510,7 @@ static void on_new_child(struct tracer *tr, struct task *task, int event)
 				       .pid = child, .tid = task->tid };
 
 		nt = tasks_add_thread(&tr->tasks, np, child);
-		np->ns_pid = procfs_nested_pid(child);
+		learn_ns_pid(tr, np);
 		ev.spawn.ppid = ppid;
 		ev.spawn.creator = cp->pid;
 		ev.spawn.syscall = spawn_syscall_name(nr, event);
@@ -572,20 +585,6 @@ static void reparent_children(struct tracer *tr, struct proc *p)
 	}
 }
 
-/* p is gone and can show no more waits: settle the releases of its
- * children still waiting for one, while its record is at hand. */
-static void settle_children_of(struct tracer *tr, struct proc *p)
-{
-	struct list_link *pos, *n;
-
-	list_for_each_safe(pos, n, &tr->tasks.unattributed) {
-		struct proc *c = container_of(pos, struct proc, pending);
-
-		if (c->parent == p->pid)
-			attribute_unseen(tr, c);
-	}
-}
-
 static void handle_status(struct tracer *tr, int tid, int status);
 
 /* waitpid() reports exits in no particular order: p's parent may have
@@ -619,7 +618,6 @@ static void on_proc_exit(struct tracer *tr, struct proc *p)
 	ev.t = now(tr);
 	p->exited = true;
 	p->exit_t = ev.t;
-	settle_children_of(tr, p);
 	ev.exit.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 	ev.exit.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 	ev.exit.core_dumped = WIFSIGNALED(status) && WCOREDUMP(status);
@@ -668,7 +666,8 @@ static void settle_fast_releases(struct tracer *tr, struct proc *parent)
 {
 	struct list_link *pos, *n;
 
-	if (parent->nthreads != 1)
+	/* Any other thread, even one gone by now, could have reaped. */
+	if (parent->threaded)
 		return;
 	list_for_each_safe(pos, n, &tr->tasks.unattributed) {
 		struct proc *p = container_of(pos, struct proc, pending);
@@ -882,7 +881,7 @@ static void adopt_early(struct tracer *tr, int tid, struct early_child *e)
 				       .pid = tid };
 
 		p = tasks_add_proc(&tr->tasks, tid, st.ppid);
-		p->ns_pid = procfs_nested_pid(tid);
+		learn_ns_pid(tr, p);
 		ev.spawn.ppid = st.ppid;
 		ev.spawn.creator = st.ppid;
 		emit(tr, &ev);
@@ -1099,6 +1098,7 @@ static void tracer_init(struct tracer *tr, struct model *model)
 	tr->is_init = tr->self == 1;
 	tr->sigfd = tr->epfd = -1;
 	tasks_init(&tr->tasks);
+	intmap_init(&tr->ns_inits);
 	if (procfs_comm(tr->self, tr->self_comm, sizeof(tr->self_comm)) < 0)
 		strcpy(tr->self_comm, "zwatch");
 }
@@ -1111,6 +1111,7 @@ static void tracer_cleanup(struct tracer *tr)
 	for (i = 0; intmap_next(&tr->tasks.early, &i, &val);)
 		free(val);
 	tasks_free(&tr->tasks);
+	intmap_free(&tr->ns_inits);
 	if (tr->sigfd >= 0)
 		close(tr->sigfd);
 	if (tr->epfd >= 0)
@@ -1215,7 +1216,7 @@ static void adopt_inventory(struct tracer *tr, const struct attach_set *set)
 
 		for (size_t k = 0; k < ap->ntids; k++)
 			tasks_add_thread(&tr->tasks, p, ap->tids[k]);
-		p->ns_pid = procfs_nested_pid(ap->pid);
+		learn_ns_pid(tr, p);
 		ev.attach.ppid = ap->ppid;
 		ev.attach.comm = ap->comm;
 		ev.attach.state = ap->state;
