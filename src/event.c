@@ -10,6 +10,7 @@ static const char *const type_names[ZW_EV_NTYPES] = {
 	[ZW_EV_SIGNAL] = "signal", [ZW_EV_WAIT] = "wait",
 	[ZW_EV_REPARENT] = "reparent", [ZW_EV_REAP] = "reap",
 	[ZW_EV_ATTACH] = "attach", [ZW_EV_DETACH] = "detach",
+	[ZW_EV_DIAGNOSIS] = "diagnosis",
 };
 
 static const char *const reaper_names[] = {

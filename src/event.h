@@ -16,6 +16,7 @@ enum zw_event_type {
 	ZW_EV_REAP,	/* a zombie was released */
 	ZW_EV_ATTACH,	/* tracing of an existing process began */
 	ZW_EV_DETACH,	/* tracing of a process ended while it was alive */
+	ZW_EV_DIAGNOSIS,	/* why a zombie is still there */
 	ZW_EV_NTYPES
 };
 
@@ -80,6 +81,15 @@ struct zw_event {
 			enum zw_reaper reaper;
 			const char *syscall;	/* "wait4"/"waitid", NULL when not seen */
 		} reap;
+		struct {
+			int parent;
+			const char *text;	/* the plain-language line */
+			char parent_state;	/* /proc state letter, 0: gone */
+			const char *parent_syscall; /* where it blocks, or NULL */
+			unsigned waits_seen;	/* its waits since the zombie exited */
+			const char *sigchld;	/* "default", "handler", "ignored" */
+			bool sigchld_blocked;
+		} diagnosis;
 		struct {
 			int ppid;
 			const char *comm;

@@ -36,6 +36,10 @@ static void usage(FILE *fp)
 	      "     --no-summary      no summary at the end (text)\n"
 	      "     --color=WHEN      colour the text: auto, always or never\n"
 	      "\n"
+	      "Diagnosis:\n"
+	      "     --diagnose=DUR    explain why a zombie lingers once it is older\n"
+	      "                       than DUR (default 1s; 0: never)\n"
+	      "\n"
 	      "Checks:\n"
 	      "     --fail-on-leak    exit 3 if a process is still a zombie at the end\n"
 	      "     --max-zombie-age=DUR  exit 3 also if one stayed a zombie longer\n"
@@ -93,12 +97,13 @@ static int add_pids(struct options *opts, const char *list)
 int parse_options(int argc, char *argv[], struct options *opts)
 {
 	enum { OPT_COLOR = 256, OPT_NO_SUMMARY, OPT_TARGETS_ONLY,
-	       OPT_FAIL_ON_LEAK, OPT_MAX_ZOMBIE_AGE };
+	       OPT_FAIL_ON_LEAK, OPT_MAX_ZOMBIE_AGE, OPT_DIAGNOSE };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "targets-only", no_argument, NULL, OPT_TARGETS_ONLY },
 		{ "fail-on-leak", no_argument, NULL, OPT_FAIL_ON_LEAK },
+		{ "diagnose", required_argument, NULL, OPT_DIAGNOSE },
 		{ "max-zombie-age", required_argument, NULL, OPT_MAX_ZOMBIE_AGE },
 		{ "json", no_argument, NULL, 'j' },
 		{ "write", required_argument, NULL, 'w' },
@@ -116,6 +121,7 @@ int parse_options(int argc, char *argv[], struct options *opts)
 	opts->summary = true;
 	opts->color = COLOR_AUTO;
 	opts->max_zombie_age = NAN;
+	opts->diagnose = 1.0;
 	opterr = 0;
 	optind = 1;
 	/* '+': stop at PROG so that its own options stay its own. */
@@ -131,6 +137,12 @@ int parse_options(int argc, char *argv[], struct options *opts)
 			break;
 		case OPT_TARGETS_ONLY:
 			opts->targets_only = true;
+			break;
+		case OPT_DIAGNOSE:
+			if (duration_parse(optarg, &opts->diagnose) < 0)
+				return usage_error("invalid duration '%s' for "
+						   "--diagnose (e.g. 500ms, 2s; 0: off)",
+						   optarg);
 			break;
 		case OPT_FAIL_ON_LEAK:
 			opts->fail_on_leak = true;

@@ -125,6 +125,10 @@ int procfs_status(int pid, int tid, struct proc_status *st)
 			st->sig_ign = strtoull(line + 7, NULL, 16);
 		else if (!strncmp(line, "SigBlk:", 7))
 			st->sig_blk = strtoull(line + 7, NULL, 16);
+		else if (!strncmp(line, "SigPnd:", 7))
+			st->sig_pnd = strtoull(line + 7, NULL, 16);
+		else if (!strncmp(line, "ShdPnd:", 7))
+			st->shd_pnd = strtoull(line + 7, NULL, 16);
 		else if (!strncmp(line, "SigCgt:", 7))
 			st->sig_cgt = strtoull(line + 7, NULL, 16);
 	}

@@ -24,7 +24,7 @@ struct proc_status {
 	int uid;		/* real uid */
 	int nspid_inner;	/* last NSpid field: pid in its own namespace */
 	unsigned long long cap_eff;
-	unsigned long long sig_ign, sig_blk, sig_cgt;
+	unsigned long long sig_ign, sig_blk, sig_cgt, sig_pnd, shd_pnd;
 };
 
 /* /proc/PID/status (or /proc/PID/task/TID/status with tid); 0 or -errno. */

@@ -123,6 +123,20 @@ static void put_event_body(FILE *fp, const struct zw_event *ev,
 		if (ev->reap.syscall)
 			put_str(fp, "syscall", ev->reap.syscall);
 		break;
+	case ZW_EV_DIAGNOSIS:
+		put_int_or_null(fp, "parent", ev->diagnosis.parent, false);
+		put_str(fp, "text", ev->diagnosis.text);
+		if (ev->diagnosis.parent_state)
+			fprintf(fp, ",\"parent_state\":\"%c\"",
+				ev->diagnosis.parent_state);
+		else
+			fputs(",\"parent_state\":null", fp);
+		put_str(fp, "parent_syscall", ev->diagnosis.parent_syscall);
+		fprintf(fp, ",\"waits_seen\":%u", ev->diagnosis.waits_seen);
+		put_str(fp, "sigchld", ev->diagnosis.sigchld);
+		fprintf(fp, ",\"sigchld_blocked\":%s",
+			ev->diagnosis.sigchld_blocked ? "true" : "false");
+		break;
 	case ZW_EV_ATTACH:
 		put_int_or_null(fp, "ppid", ev->attach.ppid, false);
 		put_str(fp, "comm", ev->attach.comm);

@@ -30,6 +30,7 @@ static const char *event_color(enum zw_event_type t)
 	case ZW_EV_EXIT: return C_YELLOW;
 	case ZW_EV_REAP: return C_GREEN;
 	case ZW_EV_REPARENT: return C_RED;
+	case ZW_EV_DIAGNOSIS: return C_RED;
 	default: return "";
 	}
 }
@@ -127,6 +128,9 @@ static void put_details(struct sink *s, const struct zw_event *ev,
 	case ZW_EV_ATTACH:
 		fprintf(fp, "state %c, parent %d", ev->attach.state, ev->attach.ppid);
 		break;
+	case ZW_EV_DIAGNOSIS:
+		fputs(ev->diagnosis.text, fp);
+		break;
 	default:
 		break;
 	}
@@ -135,7 +139,8 @@ static void put_details(struct sink *s, const struct zw_event *ev,
 static void text_event(struct sink *s, const struct zw_event *ev,
 		       const struct zw_life *l)
 {
-	if (s->quiet)
+	/* A diagnosis is worth reading even in a quiet run. */
+	if (s->quiet && ev->type != ZW_EV_DIAGNOSIS)
 		return;
 	fprintf(s->fp, "%11.6f %7d %-15s %s%-8s%s ", ev->t, ev->pid,
 		l ? l->comm : "?", col(s, event_color(ev->type)),

@@ -49,6 +49,11 @@ struct proc {
 	bool quiet_reaper;	/* it reaps where we have no stop: interrupt it */
 	bool sigblk_checked;	/* looked once whether it blocks SIGCHLD */
 	bool threaded;		/* has had more than one thread */
+	/* Its waits since its latest child became a zombie (--diagnose). */
+	unsigned waits_seen;
+	long last_wait_id;
+	unsigned last_wait_options;
+	double diag_next;	/* when to explain this zombie (again) */
 	int pidfd;		/* watches release while it is a zombie, or -1 */
 	struct list_link threads;
 	struct list_link children;

@@ -437,6 +437,28 @@ static int read_attach(struct reader *rd, struct json_object *o,
 	return 0;
 }
 
+static int read_diagnosis(struct reader *rd, struct json_object *o,
+			  struct zw_event *ev)
+{
+	const char *state;
+	bool bad = false;
+	int waits;
+
+	ev->diagnosis.text = get_str(rd, o, "text", &bad);
+	state = get_str(rd, o, "parent_state", &bad);
+	ev->diagnosis.parent_syscall = get_str(rd, o, "parent_syscall", &bad);
+	ev->diagnosis.sigchld = get_str(rd, o, "sigchld", &bad);
+	if (bad || get_pid(rd, o, "parent", true, &ev->diagnosis.parent) < 0 ||
+	    get_int(rd, o, "waits_seen", true, 0, &waits) < 0 ||
+	    get_bool(rd, o, "sigchld_blocked", &ev->diagnosis.sigchld_blocked) < 0)
+		return -1;
+	if (!ev->diagnosis.text)
+		return fail(rd, "\"text\": missing");
+	ev->diagnosis.parent_state = state && state[0] ? state[0] : 0;
+	ev->diagnosis.waits_seen = waits < 0 ? 0 : (unsigned)waits;
+	return 0;
+}
+
 /* ------------------------------------------------------------ lines */
 
 static int event_type(const char *name)
@@ -461,6 +483,7 @@ static int read_payload(struct reader *rd, struct json_object *o,
 		       get_pid(rd, o, "to", false, &ev->reparent.to) < 0 ? -1 : 0;
 	case ZW_EV_REAP: return read_reap(rd, o, ev);
 	case ZW_EV_ATTACH: return read_attach(rd, o, ev);
+	case ZW_EV_DIAGNOSIS: return read_diagnosis(rd, o, ev);
 	default: return 0;
 	}
 }

@@ -15,6 +15,7 @@
 #include "tracer.h"
 #include "attach.h"
 #include "decode.h"
+#include "diagnose.h"
 #include "event.h"
 #include "launch.h"
 #include "lifecycle.h"
@@ -93,6 +94,8 @@ struct tracer {
 	int root_status;
 	bool root_done;
 	int stop_signal;	/* SIGINT/SIGTERM/SIGHUP received */
+	double diagnose_after;	/* --diagnose, 0: off */
+	double next_diag_scan;
 	char self_comm[16];
 };
 
@@ -377,6 +380,10 @@ static void on_wait_done(struct tracer *tr, struct task *task, long nr,
 	/* -ERESTARTSYS and kin: the kernel restarts the call unseen. */
 	if ((!fresh && !p) || (ret <= -512 && ret >= -516))
 		return;
+	task->proc->waits_seen++;
+	task->proc->last_wait_id = ev.wait.idtype == P_PID || ev.wait.idtype < 0 ?
+				   ev.wait.id : -1;
+	task->proc->last_wait_options = ev.wait.options;
 	ev.t = t;
 	emit(tr, &ev);
 	if (p && p->parent != task->proc->pid) {
@@ -637,6 +644,7 @@ static void on_proc_exit(struct tracer *tr, struct proc *p)
 	parent = tasks_proc(&tr->tasks, p->parent);
 	if (parent && parent->nthreads > 0) {
 		parent->zombies++;
+		parent->waits_seen = 0;
 		arm_wait_watch(parent, false);
 	}
 	watch_release(tr, p);
@@ -914,6 +922,69 @@ static void poll_released(struct tracer *tr)
 	} while (again);
 }
 
+static const char *const sigchld_names[] = {
+	[DIAG_SIGCHLD_DEFAULT] = "default", [DIAG_SIGCHLD_CAUGHT] = "handler",
+	[DIAG_SIGCHLD_IGNORED] = "ignored",
+};
+
+/* Explains why the zombie p is still there, from its parent's state. */
+static void diagnose_one(struct tracer *tr, struct proc *p, double age)
+{
+	struct proc *parent = tasks_proc(&tr->tasks, p->parent);
+	struct zw_event ev = { .type = ZW_EV_DIAGNOSIS, .t = now(tr),
+			       .pid = p->pid };
+	struct diag_facts f = { .last_wait_id = -1 };
+	char comm[16] = "", text[512];
+
+	if (diagnose_collect(p->parent, &f) < 0)
+		f.state = 0;
+	if (parent && parent->nthreads > 0) {
+		f.traced = true;
+		f.waits_seen = parent->waits_seen;
+		f.last_wait_id = parent->last_wait_id;
+		f.last_wait_options = parent->last_wait_options;
+	}
+	procfs_comm(p->pid, comm, sizeof(comm));
+	diagnose_explain(&f, p->pid, comm, age, text, sizeof(text));
+	ev.diagnosis.parent = p->parent;
+	ev.diagnosis.text = text;
+	ev.diagnosis.parent_state = f.state;
+	ev.diagnosis.parent_syscall = diagnose_syscall_name(f.syscall);
+	ev.diagnosis.waits_seen = f.waits_seen;
+	ev.diagnosis.sigchld = f.state ? sigchld_names[f.sigchld] : NULL;
+	ev.diagnosis.sigchld_blocked = f.sigchld_blocked;
+	emit(tr, &ev);
+}
+
+/* Zombies older than --diagnose get explained once, and again when they
+ * have lived ten times as long.  Scans are spaced so that a horde of
+ * zombies costs a pass now and then, not one per event.  Returns seconds
+ * until the next scan, or -1 if no zombie is waiting. */
+static double diagnose_zombies(struct tracer *tr)
+{
+	double t = now(tr), after = tr->diagnose_after;
+	bool any = false;
+	void *val;
+	size_t i;
+
+	if (t < tr->next_diag_scan)
+		return tr->next_diag_scan - t;
+	for (i = 0; intmap_next(&tr->tasks.by_pid, &i, &val);) {
+		struct proc *p = val;
+		double age = t - p->exit_t;
+
+		if (!p->exited || p->release != REL_NONE || p->pid == tr->self)
+			continue;
+		any = true;
+		if (age >= after && t >= p->diag_next) {
+			diagnose_one(tr, p, age);
+			p->diag_next = p->exit_t + 10 * age;
+		}
+	}
+	tr->next_diag_scan = t + (after / 2 > 0.05 ? after / 2 : 0.05);
+	return any ? tr->next_diag_scan - t : -1;
+}
+
 /* Settles what waited too long; returns seconds until the next deadline
  * (negative: none). */
 static double run_deadlines(struct tracer *tr, bool flush)
@@ -941,6 +1012,12 @@ static double run_deadlines(struct tracer *tr, bool flush)
 		} else if (next < 0 || due - t < next) {
 			next = due - t;
 		}
+	}
+	if (tr->diagnose_after > 0 && !flush) {
+		double due = diagnose_zombies(tr);
+
+		if (due >= 0 && (next < 0 || due < next))
+			next = due;
 	}
 	if (tr->poll_releases) {
 		poll_released(tr);
@@ -1180,6 +1257,7 @@ int tracer_launch(const struct options *opts, struct model *model)
 	if (yama_precheck(false) < 0)
 		return 1;
 	tracer_init(&tr, model);
+	tr.diagnose_after = opts->diagnose;
 	err = setup_fds(&tr, &orig_mask);
 	if (err == 0)
 		err = start_root(&tr, opts, &orig_mask);
@@ -1279,6 +1357,7 @@ int tracer_attach(const struct options *opts, struct model *model)
 	if (yama_precheck(true) < 0)
 		return 1;
 	tracer_init(&tr, model);
+	tr.diagnose_after = opts->diagnose;
 	err = setup_fds(&tr, &orig_mask);
 	if (err < 0)
 		warn_errno(-err, "cannot set up");

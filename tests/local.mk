@@ -42,7 +42,8 @@ check_PROGRAMS += \
 	tests/scn/orphan_grandchild \
 	tests/scn/exit_status \
 	tests/scn/fork_tree \
-	tests/scn/stop_cont
+	tests/scn/stop_cont \
+	tests/scn/lingering
 
 tests_scn_zombie_demo_SOURCES = tests/scn/zombie_demo.c tests/scn/scn.h
 tests_scn_sigchld_handler_SOURCES = tests/scn/sigchld_handler.c tests/scn/scn.h
@@ -67,6 +68,7 @@ tests_scn_orphan_grandchild_SOURCES = tests/scn/orphan_grandchild.c tests/scn/sc
 tests_scn_exit_status_SOURCES = tests/scn/exit_status.c tests/scn/scn.h
 tests_scn_fork_tree_SOURCES = tests/scn/fork_tree.c tests/scn/scn.h
 tests_scn_stop_cont_SOURCES = tests/scn/stop_cont.c tests/scn/scn.h
+tests_scn_lingering_SOURCES = tests/scn/lingering.c tests/scn/scn.h
 
 # --- e2e: tests ---
 # Each needs the zwatch binary ($(abs_top_builddir)/zwatch, or $ZWATCH).
@@ -91,6 +93,7 @@ E2E_TESTS = \
 	tests/e2e/test_exit_status.py \
 	tests/e2e/test_leak_gate.py \
 	tests/e2e/test_output_errors.py \
+	tests/e2e/test_diagnose.py \
 	tests/e2e/test_usage_errors.py \
 	tests/e2e/test_cross_check.py \
 	tests/e2e/test_proc_connector.py \

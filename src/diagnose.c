@@ -1,0 +1,219 @@
+/* diagnose.c - explaining a lingering zombie from its parent's state. */
+#include "config.h"
+#include "diagnose.h"
+#include "procfs.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const struct {
+	long nr;
+	const char *name;
+} blocking_syscalls[] = {
+	{ SYS_read, "read" }, { SYS_write, "write" }, { SYS_poll, "poll" },
+	{ SYS_select, "select" }, { SYS_pselect6, "pselect6" },
+	{ SYS_ppoll, "ppoll" }, { SYS_epoll_wait, "epoll_wait" },
+	{ SYS_epoll_pwait, "epoll_pwait" }, { SYS_nanosleep, "nanosleep" },
+	{ SYS_clock_nanosleep, "clock_nanosleep" }, { SYS_pause, "pause" },
+	{ SYS_accept, "accept" }, { SYS_accept4, "accept4" },
+	{ SYS_connect, "connect" }, { SYS_recvfrom, "recvfrom" },
+	{ SYS_recvmsg, "recvmsg" }, { SYS_futex, "futex" },
+	{ SYS_wait4, "wait4" }, { SYS_waitid, "waitid" },
+	{ SYS_rt_sigsuspend, "rt_sigsuspend" },
+	{ SYS_rt_sigtimedwait, "rt_sigtimedwait" }, { SYS_msgrcv, "msgrcv" },
+	{ SYS_semop, "semop" }, { SYS_flock, "flock" }, { SYS_fcntl, "fcntl" },
+	{ SYS_ioctl, "ioctl" }, { SYS_openat, "openat" },
+	/* A sleep interrupted by a stop (ours, for SIGCHLD) and resumed. */
+	{ SYS_restart_syscall, "restart_syscall" },
+};
+
+const char *diagnose_syscall_name(long nr)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(blocking_syscalls); i++)
+		if (blocking_syscalls[i].nr == nr)
+			return blocking_syscalls[i].name;
+	return NULL;
+}
+
+static ssize_t read_small(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return n;
+}
+
+/* /proc/PID/syscall: "61 0x1 0x2 ... sp pc" blocked in a syscall,
+ * "running", or "-1 sp pc" in user space. */
+static long read_syscall(int pid, unsigned long *args)
+{
+	char path[64], buf[256], *p = buf;
+	long nr;
+
+	snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
+	if (read_small(path, buf, sizeof(buf)) <= 0)
+		return -2;
+	if (!strncmp(buf, "running", 7))
+		return -1;
+	nr = strtol(p, &p, 10);
+	for (int i = 0; i < 6 && nr >= 0; i++)
+		args[i] = strtoul(p, &p, 16);
+	return nr;
+}
+
+static void read_wchan(int pid, char *buf, size_t len)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
+	if (read_small(path, buf, len) < 0 || !strcmp(buf, "0"))
+		buf[0] = '\0';
+}
+
+int diagnose_collect(int pid, struct diag_facts *f)
+{
+	unsigned long long bit = 1ULL << (SIGCHLD - 1);
+	struct proc_status st;
+	struct proc_stat ps;
+	int err;
+
+	f->parent = pid;
+	f->state = 0;
+	err = procfs_stat(pid, &ps);
+	if (err < 0 || procfs_status(pid, 0, &st) < 0)
+		return err < 0 ? err : -ESRCH;
+	memcpy(f->comm, ps.comm, sizeof(f->comm));
+	f->state = ps.state;
+	f->syscall = read_syscall(pid, f->args);
+	read_wchan(pid, f->wchan, sizeof(f->wchan));
+	f->sigchld = (st.sig_ign & bit) ? DIAG_SIGCHLD_IGNORED :
+		     (st.sig_cgt & bit) ? DIAG_SIGCHLD_CAUGHT : DIAG_SIGCHLD_DEFAULT;
+	f->sigchld_blocked = st.sig_blk & bit;
+	f->sigchld_pending = (st.sig_pnd & bit) || (st.shd_pnd & bit);
+	f->is_init = pid == 1 || st.nspid_inner == 1;
+	return 0;
+}
+
+/* Appends to buf like printf. */
+static void add(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	if (used >= len - 1)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+static void explain_activity(const struct diag_facts *f, char *buf, size_t len)
+{
+	const char *sc = diagnose_syscall_name(f->syscall);
+
+	switch (f->state) {
+	case 'T':
+	case 't':
+		add(buf, len, "is stopped");
+		return;
+	case 'Z':
+	case 'X':
+		add(buf, len, "has exited itself and is a zombie too");
+		return;
+	case 'R':
+		add(buf, len, "is running");
+		return;
+	default:
+		break;
+	}
+	if (f->syscall == SYS_wait4 && (long)(int)f->args[0] > 0)
+		add(buf, len, "is blocked in wait4() for pid %d only",
+		    (int)f->args[0]);
+	else if (f->syscall == SYS_waitid && f->args[0] == P_PID)
+		add(buf, len, "is blocked in waitid() for pid %d only",
+		    (int)f->args[1]);
+	else if (f->syscall == SYS_restart_syscall)
+		add(buf, len, "is sleeping (a sleep resumed after a signal)");
+	else if (sc)
+		add(buf, len, "is blocked in %s()", sc);
+	else if (f->syscall >= 0)
+		add(buf, len, "is blocked in syscall %ld", f->syscall);
+	else if (f->wchan[0])
+		add(buf, len, "is sleeping in %s", f->wchan);
+	else
+		add(buf, len, "is sleeping");
+}
+
+static void explain_waits(const struct diag_facts *f, int zombie, char *buf,
+			  size_t len)
+{
+	if (!f->traced)
+		return;
+	if (!f->waits_seen) {
+		if (f->syscall != SYS_wait4 && f->syscall != SYS_waitid)
+			add(buf, len, ", has not called wait4/waitid since "
+			    "the child exited");
+		return;
+	}
+	if (f->last_wait_id > 0 && f->last_wait_id != zombie)
+		add(buf, len, ", waits only for pid %ld", f->last_wait_id);
+	else if (f->last_wait_options & WNOHANG)
+		add(buf, len, ", polled with WNOHANG %u time%s and moved on",
+		    f->waits_seen, f->waits_seen == 1 ? "" : "s");
+	else if (f->last_wait_options & WNOWAIT)
+		add(buf, len, ", only peeked at it with WNOWAIT");
+	else
+		add(buf, len, ", called wait %u time%s without taking it",
+		    f->waits_seen, f->waits_seen == 1 ? "" : "s");
+}
+
+static void explain_sigchld(const struct diag_facts *f, char *buf, size_t len)
+{
+	if (f->sigchld_blocked)
+		add(buf, len, ", and blocks SIGCHLD%s", f->sigchld_pending ?
+		    " (one is pending)" : "");
+	else if (f->sigchld == DIAG_SIGCHLD_CAUGHT)
+		add(buf, len, ", and handles SIGCHLD with a handler that did not "
+		    "reap it (SIGCHLDs coalesce: a handler must loop on "
+		    "waitpid(-1, WNOHANG))");
+	else if (f->sigchld == DIAG_SIGCHLD_DEFAULT)
+		add(buf, len, ", and has no SIGCHLD handler");
+}
+
+void diagnose_explain(const struct diag_facts *f, int zombie,
+		      const char *comm, double seconds, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	add(buf, len, "pid %d (%s) has been a zombie for %.1f s: ", zombie,
+	    comm && *comm ? comm : "?", seconds);
+	if (!f->state) {
+		add(buf, len, "its parent %d is gone and it was not adopted yet",
+		    f->parent);
+		return;
+	}
+	add(buf, len, "its parent %d (%s) ", f->parent, f->comm);
+	if (f->is_init && !f->traced) {
+		add(buf, len, "is the init of its pid namespace and has not "
+		    "reaped it (it was adopted after its parent died)");
+		return;
+	}
+	explain_activity(f, buf, len);
+	explain_waits(f, zombie, buf, len);
+	explain_sigchld(f, buf, len);
+}

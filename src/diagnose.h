@@ -1,0 +1,45 @@
+/* diagnose.h - why is this zombie still here?  Facts about its parent,
+ * from /proc and from what the tracer saw, turned into one plain line.
+ */
+#ifndef ZWATCH_DIAGNOSE_H
+#define ZWATCH_DIAGNOSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum diag_sigchld {
+	DIAG_SIGCHLD_DEFAULT,	/* SIG_DFL: no handler */
+	DIAG_SIGCHLD_CAUGHT,	/* a handler */
+	DIAG_SIGCHLD_IGNORED,	/* SIG_IGN */
+};
+
+struct diag_facts {
+	/* From /proc/PARENT: filled by diagnose_collect(). */
+	int parent;
+	char comm[16];
+	char state;		/* R S D T t Z X, or 0 if it is gone */
+	long syscall;		/* from /proc/PID/syscall; -1 running, -2 unknown */
+	unsigned long args[6];	/* its arguments */
+	char wchan[32];
+	enum diag_sigchld sigchld;
+	bool sigchld_blocked;
+	bool sigchld_pending;
+	bool traced;		/* we trace it (so the wait facts below hold) */
+	bool is_init;		/* pid 1 of its pid namespace */
+	/* From the tracer. */
+	unsigned waits_seen;	/* wait4/waitid calls since the child exited */
+	long last_wait_id;	/* pid argument of the last one; -1 any */
+	unsigned last_wait_options;
+};
+
+/* Reads what /proc says about pid; 0 or -errno. */
+int diagnose_collect(int pid, struct diag_facts *f);
+
+/* The name of a syscall a process typically blocks in, or NULL. */
+const char *diagnose_syscall_name(long nr);
+
+/* One line: why zombie (comm) is still a zombie after seconds. */
+void diagnose_explain(const struct diag_facts *f, int zombie,
+		      const char *comm, double seconds, char *buf, size_t len);
+
+#endif
