@@ -6,6 +6,8 @@
 
 #include <stdbool.h>
 
+struct zw_stack;
+
 enum zw_event_type {
 	ZW_EV_SPAWN,	/* a process was created (threads are not processes) */
 	ZW_EV_EXEC,	/* a process image was replaced */
@@ -45,6 +47,7 @@ struct zw_event {
 			const char *syscall;	/* "fork", "vfork", "clone", "clone3" */
 			unsigned long long flags; /* clone flags */
 			const char *comm;
+			const struct zw_stack *stack; /* the creator's, with -k */
 		} spawn;
 		struct {
 			const char *path;

@@ -37,6 +37,7 @@ static void usage(FILE *fp)
 	      "     --color=WHEN      colour the text: auto, always or never\n"
 	      "\n"
 	      "Diagnosis:\n"
+	      " -k, --stack           the creating thread's stack at each fork\n"
 	      "     --diagnose=DUR    explain why a zombie lingers once it is older\n"
 	      "                       than DUR (default 1s; 0: never)\n"
 	      "\n"
@@ -104,6 +105,7 @@ int parse_options(int argc, char *argv[], struct options *opts)
 		{ "targets-only", no_argument, NULL, OPT_TARGETS_ONLY },
 		{ "fail-on-leak", no_argument, NULL, OPT_FAIL_ON_LEAK },
 		{ "diagnose", required_argument, NULL, OPT_DIAGNOSE },
+		{ "stack", no_argument, NULL, 'k' },
 		{ "max-zombie-age", required_argument, NULL, OPT_MAX_ZOMBIE_AGE },
 		{ "json", no_argument, NULL, 'j' },
 		{ "write", required_argument, NULL, 'w' },
@@ -125,7 +127,7 @@ int parse_options(int argc, char *argv[], struct options *opts)
 	opterr = 0;
 	optind = 1;
 	/* '+': stop at PROG so that its own options stay its own. */
-	while ((c = getopt_long(argc, argv, "+:o:p:jw:qhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:o:p:jw:kqhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			opts->output = optarg;
@@ -137,6 +139,9 @@ int parse_options(int argc, char *argv[], struct options *opts)
 			break;
 		case OPT_TARGETS_ONLY:
 			opts->targets_only = true;
+			break;
+		case 'k':
+			opts->stack = true;
 			break;
 		case OPT_DIAGNOSE:
 			if (duration_parse(optarg, &opts->diagnose) < 0)

@@ -21,6 +21,7 @@ struct options {
 	bool targets_only;	/* --targets-only: not their existing descendants */
 	bool fail_on_leak;	/* --fail-on-leak: exit 3 if a zombie is left */
 	double max_zombie_age;	/* --max-zombie-age: also a leak; NAN: none */
+	bool stack;		/* -k: fork call sites */
 	double diagnose;	/* --diagnose: explain zombies older than this; 0 off */
 };
 

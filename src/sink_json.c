@@ -5,6 +5,7 @@
 #include "config.h"
 #include "decode.h"
 #include "sink.h"
+#include "stack.h"
 #include "util.h"
 
 #include <math.h>
@@ -60,6 +61,24 @@ static void put_signal(FILE *fp, const char *key, int sig)
 		json_put_string(fp, decode_signal_name(sig));
 }
 
+static void put_stack(FILE *fp, const struct zw_stack *st)
+{
+	put_key(fp, "stack");
+	putc('[', fp);
+	for (size_t i = 0; i < st->n; i++) {
+		const struct zw_frame *f = &st->frames[i];
+
+		fprintf(fp, "%s{\"pc\":\"%#lx\"", i ? "," : "", f->pc);
+		put_str(fp, "binary", f->binary);
+		fprintf(fp, ",\"offset\":\"%#lx\"", f->offset);
+		put_str(fp, "function", f->function);
+		fprintf(fp, ",\"func_offset\":\"%#lx\"", f->func_offset);
+		put_str(fp, "build_id", f->build_id);
+		putc('}', fp);
+	}
+	putc(']', fp);
+}
+
 static void put_event_body(FILE *fp, const struct zw_event *ev,
 			   const struct zw_life *subject)
 {
@@ -72,6 +91,8 @@ static void put_event_body(FILE *fp, const struct zw_event *ev,
 		put_int_or_null(fp, "creator", ev->spawn.creator, false);
 		put_str(fp, "syscall", ev->spawn.syscall);
 		put_flags(fp, "flags", decode_clone_flags, ev->spawn.flags);
+		if (ev->spawn.stack)
+			put_stack(fp, ev->spawn.stack);
 		break;
 	case ZW_EV_EXEC:
 		put_int_or_null(fp, "tid", ev->tid, !ev->tid);

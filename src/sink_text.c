@@ -5,6 +5,7 @@
 #include "config.h"
 #include "decode.h"
 #include "sink.h"
+#include "stack.h"
 #include "util.h"
 
 #include <math.h>
@@ -136,6 +137,25 @@ static void put_details(struct sink *s, const struct zw_event *ev,
 	}
 }
 
+/* Frames under the spawn line: "#0 binary+0xoff (function+0xoff)". */
+static void put_stack(FILE *fp, const struct zw_stack *st)
+{
+	for (size_t i = 0; i < st->n; i++) {
+		const struct zw_frame *f = &st->frames[i];
+
+		fprintf(fp, "%32s#%-2zu ", "", i);
+		if (f->binary)
+			fprintf(fp, "%s+%#lx", f->binary, f->offset);
+		else
+			fprintf(fp, "%#lx", f->pc);
+		if (f->function)
+			fprintf(fp, " (%s+%#lx)", f->function, f->func_offset);
+		if (f->build_id)
+			fprintf(fp, " [%s]", f->build_id);
+		fputc('\n', fp);
+	}
+}
+
 static void text_event(struct sink *s, const struct zw_event *ev,
 		       const struct zw_life *l)
 {
@@ -147,6 +167,8 @@ static void text_event(struct sink *s, const struct zw_event *ev,
 		event_type_name(ev->type), col(s, C_RESET));
 	put_details(s, ev, l);
 	fputc('\n', s->fp);
+	if (ev->type == ZW_EV_SPAWN && ev->spawn.stack)
+		put_stack(s->fp, ev->spawn.stack);
 }
 
 static void put_time_cell(FILE *fp, double t)

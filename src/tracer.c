@@ -22,6 +22,7 @@
 #include "options.h"
 #include "procfs.h"
 #include "ptrace_util.h"
+#include "stack.h"
 #include "tasks.h"
 #include "util.h"
 #include "yama.h"
@@ -95,6 +96,7 @@ struct tracer {
 	bool root_done;
 	int stop_signal;	/* SIGINT/SIGTERM/SIGHUP received */
 	double diagnose_after;	/* --diagnose, 0: off */
+	struct stacker *stacker;	/* -k */
 	double next_diag_scan;
 	char self_comm[16];
 };
@@ -518,10 +520,16 @@ static void on_new_child(struct tracer *tr, struct task *task, int event)
 
 		nt = tasks_add_thread(&tr->tasks, np, child);
 		learn_ns_pid(tr, np);
+		struct zw_stack stack;
+
 		ev.spawn.ppid = ppid;
 		ev.spawn.creator = cp->pid;
 		ev.spawn.syscall = spawn_syscall_name(nr, event);
 		ev.spawn.flags = flags & ~0xffULL;
+		/* The creator is stopped at its fork event: unwind it now. */
+		if (tr->stacker &&
+		    stacker_capture(tr->stacker, cp->pid, task->tid, &stack) == 0)
+			ev.spawn.stack = &stack;
 		emit(tr, &ev);
 	}
 	early = intmap_del(&tr->tasks.early, child);
@@ -1167,6 +1175,19 @@ static int setup_fds(struct tracer *tr, sigset_t *orig_mask)
 	return 0;
 }
 
+static int setup_stacks(struct tracer *tr, const struct options *opts)
+{
+	if (!opts->stack)
+		return 0;
+	tr->stacker = stacker_new();
+	if (!tr->stacker) {
+		warnx_("--stack needs libunwind: this zwatch was built without it "
+		       "(configure --with-libunwind)");
+		return -ENOSYS;
+	}
+	return 0;
+}
+
 static void tracer_init(struct tracer *tr, struct model *model)
 {
 	memset(tr, 0, sizeof(*tr));
@@ -1189,6 +1210,7 @@ static void tracer_cleanup(struct tracer *tr)
 		free(val);
 	tasks_free(&tr->tasks);
 	intmap_free(&tr->ns_inits);
+	stacker_free(tr->stacker);
 	if (tr->sigfd >= 0)
 		close(tr->sigfd);
 	if (tr->epfd >= 0)
@@ -1258,6 +1280,10 @@ int tracer_launch(const struct options *opts, struct model *model)
 		return 1;
 	tracer_init(&tr, model);
 	tr.diagnose_after = opts->diagnose;
+	if (setup_stacks(&tr, opts) < 0) {
+		tracer_cleanup(&tr);
+		return 1;
+	}
 	err = setup_fds(&tr, &orig_mask);
 	if (err == 0)
 		err = start_root(&tr, opts, &orig_mask);
@@ -1358,6 +1384,10 @@ int tracer_attach(const struct options *opts, struct model *model)
 		return 1;
 	tracer_init(&tr, model);
 	tr.diagnose_after = opts->diagnose;
+	if (setup_stacks(&tr, opts) < 0) {
+		tracer_cleanup(&tr);
+		return 1;
+	}
 	err = setup_fds(&tr, &orig_mask);
 	if (err < 0)
 		warn_errno(-err, "cannot set up");

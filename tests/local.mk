@@ -43,7 +43,10 @@ check_PROGRAMS += \
 	tests/scn/exit_status \
 	tests/scn/fork_tree \
 	tests/scn/stop_cont \
-	tests/scn/lingering
+	tests/scn/lingering \
+	tests/scn/forksite \
+	tests/scn/forksite_nodebug \
+	tests/scn/forksite_omitfp
 
 tests_scn_zombie_demo_SOURCES = tests/scn/zombie_demo.c tests/scn/scn.h
 tests_scn_sigchld_handler_SOURCES = tests/scn/sigchld_handler.c tests/scn/scn.h
@@ -69,6 +72,13 @@ tests_scn_exit_status_SOURCES = tests/scn/exit_status.c tests/scn/scn.h
 tests_scn_fork_tree_SOURCES = tests/scn/fork_tree.c tests/scn/scn.h
 tests_scn_stop_cont_SOURCES = tests/scn/stop_cont.c tests/scn/scn.h
 tests_scn_lingering_SOURCES = tests/scn/lingering.c tests/scn/scn.h
+# One fork site, three builds: -k must name spawn_worker in each.
+tests_scn_forksite_SOURCES = tests/scn/forksite.c tests/scn/scn.h
+tests_scn_forksite_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_scn_forksite_nodebug_SOURCES = tests/scn/forksite.c tests/scn/scn.h
+tests_scn_forksite_nodebug_CFLAGS = $(AM_CFLAGS) -g0 -O2
+tests_scn_forksite_omitfp_SOURCES = tests/scn/forksite.c tests/scn/scn.h
+tests_scn_forksite_omitfp_CFLAGS = $(AM_CFLAGS) -g0 -O2 -fomit-frame-pointer
 
 # --- e2e: tests ---
 # Each needs the zwatch binary ($(abs_top_builddir)/zwatch, or $ZWATCH).
@@ -94,6 +104,7 @@ E2E_TESTS = \
 	tests/e2e/test_leak_gate.py \
 	tests/e2e/test_output_errors.py \
 	tests/e2e/test_diagnose.py \
+	tests/e2e/test_stack.py \
 	tests/e2e/test_usage_errors.py \
 	tests/e2e/test_cross_check.py \
 	tests/e2e/test_proc_connector.py \

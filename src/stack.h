@@ -1,0 +1,48 @@
+/* stack.h - the user stack of a stopped tracee thread, as
+ * "binary+offset (function+offset)" frames with the binary's build-id:
+ * libunwind's ptrace interface unwinds, /proc/PID/maps and libelf say
+ * which file and build.  Without libunwind, capture says -ENOSYS.
+ */
+#ifndef ZWATCH_STACK_H
+#define ZWATCH_STACK_H
+
+#include <errno.h>
+#include <stddef.h>
+
+#define ZW_STACK_MAX 16
+
+struct zw_frame {
+	unsigned long pc;
+	const char *binary;	/* mapped file, or NULL (anonymous, vdso) */
+	unsigned long offset;	/* pc's offset in that file */
+	const char *function;	/* NULL when no symbol covers pc */
+	unsigned long func_offset;
+	const char *build_id;	/* hex, or NULL */
+};
+
+struct zw_stack {
+	size_t n;
+	struct zw_frame frames[ZW_STACK_MAX];
+};
+
+struct stacker;
+
+#ifdef HAVE_LIBUNWIND
+struct stacker *stacker_new(void);
+void stacker_free(struct stacker *s);
+/* Unwinds thread tid of process pid, which must be in a ptrace stop.
+ * Strings in out stay valid until the next capture.  0 or -errno. */
+int stacker_capture(struct stacker *s, int pid, int tid, struct zw_stack *out);
+#else
+static inline struct stacker *stacker_new(void) { return NULL; }
+static inline void stacker_free(struct stacker *s) { (void)s; }
+static inline int stacker_capture(struct stacker *s, int pid, int tid,
+				  struct zw_stack *out)
+{
+	(void)s; (void)pid; (void)tid;
+	out->n = 0;
+	return -ENOSYS;
+}
+#endif
+
+#endif
