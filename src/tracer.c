@@ -247,8 +247,9 @@ static int pidfd_open(int pid)
 	return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
-/* Watch the zombie p until someone releases it. */
-static void watch_release(struct tracer *tr, struct proc *p)
+/* Watch the zombie p until someone releases it.  Returns true if it is
+ * still a zombie; false if it is released already (and p may be gone). */
+static bool watch_release(struct tracer *tr, struct proc *p)
 {
 	struct pollfd pfd;
 	struct epoll_event ee = { .events = 0, .data.u64 = (uint64_t)p->pid };
@@ -256,32 +257,33 @@ static void watch_release(struct tracer *tr, struct proc *p)
 
 	if (!tr->have_pidfd) {
 		tr->poll_releases = true;
-		return;
+		return true;
 	}
 	fd = pidfd_open(p->pid);
 	if (fd < 0) {
 		if (errno == ESRCH) {
 			on_released(tr, p, now(tr), true);
-			return;
+			return false;
 		}
 		/* EMFILE and friends: fall back to polling for this one. */
 		tr->poll_releases = true;
-		return;
+		return true;
 	}
 	pfd.fd = fd;
 	pfd.events = 0;
 	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP)) {
 		close(fd);
 		on_released(tr, p, now(tr), true);
-		return;
+		return false;
 	}
 	/* Only EPOLLHUP (always reported) matters: release, not exit. */
 	if (epoll_ctl(tr->epfd, EPOLL_CTL_ADD, fd, &ee) < 0) {
 		close(fd);
 		tr->poll_releases = true;
-		return;
+		return true;
 	}
 	p->pidfd = fd;
+	return true;
 }
 
 /* ---- waits ------------------------------------------------------------- */
@@ -623,6 +625,33 @@ static void collect_exited_parent(struct tracer *tr, struct proc *p)
 		handle_status(tr, parent->pid, status);
 }
 
+/* The zombie p may have been handed to an adopter already: its parent
+ * can be dying with its exit not yet queued for us (the kernel reparents
+ * first).  /proc says; the adopter, not the dead parent, then has to be
+ * watched for the wait. */
+static void check_adoption(struct tracer *tr, struct proc *p,
+			   struct proc *parent)
+{
+	struct zw_event ev = { .type = ZW_EV_REPARENT, .pid = p->pid };
+	struct proc_stat st;
+	struct proc *np;
+
+	if (procfs_stat(p->pid, &st) < 0 || st.ppid == p->parent || !st.ppid)
+		return;
+	ev.t = now(tr);
+	ev.reparent.from = p->parent;
+	ev.reparent.to = st.ppid;
+	emit(tr, &ev);
+	if (parent->zombies > 0)
+		parent->zombies--;
+	tasks_set_parent(&tr->tasks, p, st.ppid);
+	np = tasks_proc(&tr->tasks, st.ppid);
+	if (np && np->nthreads > 0) {
+		np->zombies++;
+		arm_wait_watch(np, false);
+	}
+}
+
 static void on_proc_exit(struct tracer *tr, struct proc *p)
 {
 	struct zw_event ev = { .type = ZW_EV_EXIT, .pid = p->pid };
@@ -655,7 +684,8 @@ static void on_proc_exit(struct tracer *tr, struct proc *p)
 		parent->waits_seen = 0;
 		arm_wait_watch(parent, false);
 	}
-	watch_release(tr, p);
+	if (watch_release(tr, p) && parent && parent->nthreads > 0)
+		check_adoption(tr, p, parent);
 }
 
 static void on_thread_exit(struct tracer *tr, struct task *task, int status)
