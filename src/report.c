@@ -256,6 +256,8 @@ static FILE *open_output(const char *path)
 	fp = fopen(path, "we");
 	if (!fp)
 		warn_errno(errno, "cannot open output file %s", path);
+	else	/* A Perfetto file of a big trace is hundreds of MB. */
+		setvbuf(fp, NULL, _IOFBF, 1 << 20);
 	return fp;
 }
 
