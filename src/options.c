@@ -53,14 +53,6 @@ static void usage(FILE *fp)
 	      "failed; 2 for a usage error.  See zwatch(1).\n", fp);
 }
 
-static int usage_error(const char *fmt, const char *arg)
-{
-	fputs("zwatch: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\nTry 'zwatch --help' for more information.\n", stderr);
-	return 2;
-}
-
 static int parse_color(const char *arg, enum color_mode *mode)
 {
 	if (!strcmp(arg, "auto"))
@@ -134,7 +126,7 @@ int parse_options(int argc, char *argv[], struct options *opts)
 			break;
 		case 'p':
 			if (add_pids(opts, optarg) < 0)
-				return usage_error("invalid process ID list '%s' "
+				return usage_error("zwatch", "invalid process ID list '%s' "
 						   "(expected PID[,PID...])", optarg);
 			break;
 		case OPT_TARGETS_ONLY:
@@ -145,7 +137,7 @@ int parse_options(int argc, char *argv[], struct options *opts)
 			break;
 		case OPT_DIAGNOSE:
 			if (duration_parse(optarg, &opts->diagnose) < 0)
-				return usage_error("invalid duration '%s' for "
+				return usage_error("zwatch", "invalid duration '%s' for "
 						   "--diagnose (e.g. 500ms, 2s; 0: off)",
 						   optarg);
 			break;
@@ -154,7 +146,7 @@ int parse_options(int argc, char *argv[], struct options *opts)
 			break;
 		case OPT_MAX_ZOMBIE_AGE:
 			if (duration_parse(optarg, &opts->max_zombie_age) < 0)
-				return usage_error("invalid duration '%s' for "
+				return usage_error("zwatch", "invalid duration '%s' for "
 						   "--max-zombie-age (e.g. 500ms, 2s, 1m)",
 						   optarg);
 			opts->fail_on_leak = true;
@@ -173,7 +165,7 @@ int parse_options(int argc, char *argv[], struct options *opts)
 			break;
 		case OPT_COLOR:
 			if (parse_color(optarg, &opts->color) < 0)
-				return usage_error("invalid --color value '%s' "
+				return usage_error("zwatch", "invalid --color value '%s' "
 						   "(use auto, always or never)", optarg);
 			break;
 		case 'h':
@@ -183,20 +175,20 @@ int parse_options(int argc, char *argv[], struct options *opts)
 			printf("zwatch %s\n", PACKAGE_VERSION);
 			return 0;
 		case ':':
-			return usage_error("option '%s' needs an argument",
+			return usage_error("zwatch", "option '%s' needs an argument",
 					   argv[optind - 1]);
 		default:
-			return usage_error("unknown option '%s'", argv[optind - 1]);
+			return usage_error("zwatch", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (opts->npids && optind < argc)
-		return usage_error("%sgive either -p PID or a program to run, not both", "");
+		return usage_error("zwatch", "%sgive either -p PID or a program to run, not both", "");
 	if (opts->targets_only && !opts->npids)
-		return usage_error("%s--targets-only needs -p PID", "");
+		return usage_error("zwatch", "%s--targets-only needs -p PID", "");
 	if (opts->npids)
 		return -1;
 	if (optind >= argc)
-		return usage_error("%sno program to trace: zwatch [options] -- PROG "
+		return usage_error("zwatch", "%sno program to trace: zwatch [options] -- PROG "
 				   "[ARGS...] or zwatch -p PID", "");
 	opts->argv = argv + optind;
 	opts->argc = argc - optind;

@@ -69,14 +69,6 @@ static void usage(FILE *fp)
 	      "error, 3 zombie leak (with --fail-on-leak or --max-zombie-age).\n", fp);
 }
 
-static int usage_error(const char *fmt, const char *arg)
-{
-	fputs("zwatch report: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\nTry 'zwatch report --help' for more information.\n", stderr);
-	return 2;
-}
-
 static int parse_format(const char *s, enum report_format *f)
 {
 	static const char *const names[] = {
@@ -145,7 +137,7 @@ static int parse_report_options(int argc, char *argv[], struct report_opts *o)
 		switch (c) {
 		case OPT_FORMAT:
 			if (parse_format(optarg, &o->format) < 0)
-				return usage_error("invalid --format '%s' (use text, "
+				return usage_error("zwatch report", "invalid --format '%s' (use text, "
 						   "json, perfetto or html)", optarg);
 			break;
 		case 'o':
@@ -153,14 +145,14 @@ static int parse_report_options(int argc, char *argv[], struct report_opts *o)
 			break;
 		case OPT_PID:
 			if (parse_pid(optarg, &o->sel.pid) < 0)
-				return usage_error("invalid process ID '%s'", optarg);
+				return usage_error("zwatch report", "invalid process ID '%s'", optarg);
 			break;
 		case OPT_COMM:
 			o->sel.comm = optarg;
 			break;
 		case 'S': case 'U': case 'Z': case 'M':
 			if (duration_parse(optarg, dur_field(o, c)) < 0)
-				return usage_error("invalid duration '%s' (e.g. 500ms, "
+				return usage_error("zwatch report", "invalid duration '%s' (e.g. 500ms, "
 						   "0.5s, 2m, or seconds)", optarg);
 			break;
 		case OPT_FAIL:
@@ -170,20 +162,20 @@ static int parse_report_options(int argc, char *argv[], struct report_opts *o)
 			usage(stdout);
 			return 0;
 		case ':':
-			return usage_error("option '%s' needs an argument",
+			return usage_error("zwatch report", "option '%s' needs an argument",
 					   argv[optind - 1]);
 		default:
-			return usage_error("unknown option '%s'", argv[optind - 1]);
+			return usage_error("zwatch report", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)
-		return usage_error("%sno trace file: zwatch report [options] FILE", "");
+		return usage_error("zwatch report", "%sno trace file: zwatch report [options] FILE", "");
 	if (optind + 1 < argc)
-		return usage_error("one trace file at a time ('%s' is extra)",
+		return usage_error("zwatch report", "one trace file at a time ('%s' is extra)",
 				   argv[optind + 1]);
 	o->file = argv[optind];
 	if (o->sel.since > o->sel.until)
-		return usage_error("%s--since is after --until", "");
+		return usage_error("zwatch report", "%s--since is after --until", "");
 	return -1;
 }
 
@@ -329,7 +321,7 @@ int report_main(int argc, char *argv[])
 	}
 	if (same_file(in, o.output)) {
 		fclose(in);
-		return usage_error("-o %s would overwrite the trace it reports on",
+		return usage_error("zwatch report", "-o %s would overwrite the trace it reports on",
 				   o.output);
 	}
 	if (o.format == FMT_PERFETTO && select_active(&o.sel) &&

@@ -1300,20 +1300,30 @@ static void run(struct tracer *tr)
 	model_finish(model, now(tr));
 }
 
+/* What launch and attach share before the first tracee: permission,
+ * state, options.  -1 (explained) if tracing cannot go ahead. */
+static int tracer_begin(struct tracer *tr, const struct options *opts,
+			struct model *model, bool attach)
+{
+	if (yama_precheck(attach) < 0)
+		return -1;
+	tracer_init(tr, model);
+	tr->diagnose_after = opts->diagnose;
+	if (setup_stacks(tr, opts) < 0) {
+		tracer_cleanup(tr);
+		return -1;
+	}
+	return 0;
+}
+
 int tracer_launch(const struct options *opts, struct model *model)
 {
 	struct tracer tr;
 	sigset_t orig_mask;
 	int err, ret;
 
-	if (yama_precheck(false) < 0)
+	if (tracer_begin(&tr, opts, model, false) < 0)
 		return 1;
-	tracer_init(&tr, model);
-	tr.diagnose_after = opts->diagnose;
-	if (setup_stacks(&tr, opts) < 0) {
-		tracer_cleanup(&tr);
-		return 1;
-	}
 	err = setup_fds(&tr, &orig_mask);
 	if (err == 0)
 		err = start_root(&tr, opts, &orig_mask);
@@ -1410,14 +1420,8 @@ int tracer_attach(const struct options *opts, struct model *model)
 	sigset_t orig_mask;
 	int err;
 
-	if (yama_precheck(true) < 0)
+	if (tracer_begin(&tr, opts, model, true) < 0)
 		return 1;
-	tracer_init(&tr, model);
-	tr.diagnose_after = opts->diagnose;
-	if (setup_stacks(&tr, opts) < 0) {
-		tracer_cleanup(&tr);
-		return 1;
-	}
 	err = setup_fds(&tr, &orig_mask);
 	if (err < 0)
 		warn_errno(-err, "cannot set up");

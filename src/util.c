@@ -45,6 +45,14 @@ void die(const char *fmt, ...)
 	exit(1);
 }
 
+int usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+	fprintf(stderr, "%s: ", cmd);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n", cmd);
+	return 2;
+}
+
 void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);

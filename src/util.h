@@ -9,6 +9,10 @@
 /* Messages are "zwatch: ..." on stderr; the *_errno forms append strerror. */
 void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warn_errno(int errnum, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "CMD: <message>" and a pointer to --help on stderr; returns 2, the
+ * exit status of a usage error. */
+int usage_error(const char *cmd, const char *fmt, const char *arg)
+	__attribute__((format(printf, 2, 0)));
 _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 void *xmalloc(size_t n);
