@@ -202,3 +202,17 @@ ATTACH_E2E_TESTS = \
 	tests/e2e/test_attach_pidns.py
 TESTS += $(ATTACH_E2E_TESTS)
 EXTRA_DIST += $(ATTACH_E2E_TESTS)
+
+# --- stress (make stress, not make check) ---
+check_PROGRAMS += tests/scn/random_tree
+tests_scn_random_tree_SOURCES = tests/scn/random_tree.c tests/scn/scn.h
+tests_scn_random_tree_CFLAGS = $(AM_CFLAGS) -pthread
+tests_scn_random_tree_LDFLAGS = -pthread
+EXTRA_DIST += tests/stress_trees.py
+
+# 100 random fork trees, each checked against the kernel's proc connector.
+stress: zwatch tests/scn/random_tree
+	abs_top_builddir='$(abs_top_builddir)' abs_top_srcdir='$(abs_top_srcdir)' \
+		python3 $(srcdir)/tests/stress_trees.py
+
+.PHONY: stress

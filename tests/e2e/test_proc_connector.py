@@ -157,4 +157,5 @@ def test(t):
                 f"wait status {raw:#x}")
 
 
-zwtest.main(test)
+if __name__ == "__main__":
+    zwtest.main(test)
