@@ -49,6 +49,7 @@ struct proc {
 	bool quiet_reaper;	/* it reaps where we have no stop: interrupt it */
 	bool sigblk_checked;	/* looked once whether it blocks SIGCHLD */
 	bool threaded;		/* has had more than one thread */
+	bool adopter;		/* seen adopting orphans: a subreaper or init */
 	/* Its waits since its latest child became a zombie (--diagnose). */
 	unsigned waits_seen;
 	long last_wait_id;

@@ -400,6 +400,7 @@ static void on_wait_done(struct tracer *tr, struct task *task, long nr,
 		rp.reparent.to = task->proc->pid;
 		emit(tr, &rp);
 		tasks_set_parent(&tr->tasks, p, task->proc->pid);
+		task->proc->adopter = true;
 	}
 	if (p)
 		finish_reap(tr, p, p->release == REL_PENDING ? p->released_at : t,
@@ -577,28 +578,65 @@ static void on_exec(struct tracer *tr, struct task *task)
 	emit(tr, &ev);
 }
 
+/* Where the orphans of the dead p went when /proc no longer shows it (an
+ * adopter reaped them at once): the nearest living ancestor seen adopting
+ * before, or the init of the namespace.  0 if unknown. */
+static int likely_adopter(struct tracer *tr, const struct proc *p)
+{
+	const struct proc *a = tasks_proc(&tr->tasks, p->parent);
+
+	for (int hops = 0; a && hops < 64; hops++) {
+		if (a->nthreads > 0 && (a->adopter || is_ns_init(tr, a->pid)))
+			return a->pid;
+		a = tasks_proc(&tr->tasks, a->parent);
+	}
+	return 0;
+}
+
+/* c was handed from its dead parent to adopter: say so, and watch the
+ * adopter's waits if c is a zombie it has to reap. */
+static void adopt(struct tracer *tr, struct proc *c, int from, int adopter)
+{
+	struct zw_event ev = { .type = ZW_EV_REPARENT, .t = now(tr),
+			       .pid = c->pid };
+	struct proc *np = tasks_proc(&tr->tasks, adopter);
+
+	tasks_set_parent(&tr->tasks, c, adopter);
+	ev.reparent.from = from;
+	ev.reparent.to = adopter;
+	emit(tr, &ev);
+	if (!np)
+		return;
+	np->adopter = true;
+	if (c->exited && c->release == REL_NONE && np->nthreads > 0) {
+		np->zombies++;
+		arm_wait_watch(np, true);
+	}
+}
+
 /* p's last thread is gone: its children were handed to another parent
  * (a subreaper or init) before we heard of it; say where each went. */
 static void reparent_children(struct tracer *tr, struct proc *p)
 {
 	struct list_link *pos, *n;
+	int known = 0;
 
 	list_for_each_safe(pos, n, &p->children) {
 		struct proc *c = container_of(pos, struct proc, sibling);
 		struct proc_stat st;
-		struct proc *np;
-		struct zw_event ev = { .type = ZW_EV_REPARENT, .t = now(tr),
-				       .pid = c->pid };
 
 		if (procfs_stat(c->pid, &st) < 0 || st.ppid == p->pid)
 			continue;
-		tasks_set_parent(&tr->tasks, c, st.ppid);
-		ev.reparent.from = p->pid;
-		ev.reparent.to = st.ppid;
-		emit(tr, &ev);
-		np = tasks_proc(&tr->tasks, st.ppid);
-		if (c->exited && c->release == REL_NONE && np)
-			np->zombies++;
+		known = st.ppid;
+		adopt(tr, c, p->pid, st.ppid);
+	}
+	/* Zombies the adopter took before we could look: same adopter. */
+	list_for_each_safe(pos, n, &p->children) {
+		struct proc *c = container_of(pos, struct proc, sibling);
+		int to = known ? known : likely_adopter(tr, p);
+
+		if (c->exited && to)
+			adopt(tr, c, p->pid, to);
 	}
 }
 
@@ -646,9 +684,11 @@ static void check_adoption(struct tracer *tr, struct proc *p,
 		parent->zombies--;
 	tasks_set_parent(&tr->tasks, p, st.ppid);
 	np = tasks_proc(&tr->tasks, st.ppid);
+	if (np)
+		np->adopter = true;
 	if (np && np->nthreads > 0) {
 		np->zombies++;
-		arm_wait_watch(np, false);
+		arm_wait_watch(np, true);
 	}
 }
 
