@@ -23,6 +23,8 @@
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -243,13 +245,20 @@ static FILE *open_output(const char *path)
 {
 	FILE *fp;
 
-	if (!path || !strcmp(path, "-"))
-		return stdout;
-	fp = fopen(path, "we");
-	if (!fp)
-		warn_errno(errno, "cannot open output file %s", path);
-	else	/* A Perfetto file of a big trace is hundreds of MB. */
+	if (!path || !strcmp(path, "-")) {
+		fp = stdout;
+	} else {
+		fp = fopen(path, "we");
+		if (!fp) {
+			warn_errno(errno, "cannot open output file %s", path);
+			return NULL;
+		}
+	}
+	/* A Perfetto file of a big trace is hundreds of MB. */
+	if (!isatty(fileno(fp)))
 		setvbuf(fp, NULL, _IOFBF, 1 << 20);
+	/* One thread writes it: spare stdio a lock per call. */
+	__fsetlocking(fp, FSETLOCKING_BYCALLER);
 	return fp;
 }
 
