@@ -8,11 +8,13 @@
  */
 #include "config.h"
 #include "stack.h"
+#include "intmap.h"
 #include "util.h"
 
 #include <fcntl.h>
 #include <gelf.h>
 #include <libunwind-ptrace.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,7 @@
 
 #define MAX_MAPS 512
 #define BUILD_ID_CACHE 64
+#define MAX_UNWINDERS 64
 
 struct mapping {
 	unsigned long start, end, offset;
@@ -31,10 +34,20 @@ struct build_id {
 	char hex[41];	/* "" when the file has none */
 };
 
-struct stacker {
+/* libunwind state for one thread, kept between captures so that what it
+ * learnt about the process's ELF files (its caches) serves the next fork
+ * from the same place: a fork storm unwinds the same code every time. */
+struct unwinder {
 	unw_addr_space_t as;
+	void *ui;
+	int pid;
+};
+
+struct stacker {
+	struct intmap unwinders;	/* tid -> struct unwinder */
 	struct mapping maps[MAX_MAPS];
 	size_t nmaps;
+	int maps_pid;			/* whose maps[] holds, 0: none */
 	struct build_id ids[BUILD_ID_CACHE];
 	size_t next_id;	/* round-robin replacement keeps the cache bounded */
 	char names[ZW_STACK_MAX][128];
@@ -44,15 +57,75 @@ struct stacker *stacker_new(void)
 {
 	struct stacker *s = xcalloc(1, sizeof(*s));
 
-	s->as = unw_create_addr_space(&_UPT_accessors, 0);
-	if (!s->as) {
-		free(s);
-		return NULL;
-	}
-	/* One address space serves every process: cache nothing across. */
-	unw_set_caching_policy(s->as, UNW_CACHE_NONE);
+	intmap_init(&s->unwinders);
 	elf_version(EV_CURRENT);
 	return s;
+}
+
+static void drop_unwinder(struct unwinder *u)
+{
+	_UPT_destroy(u->ui);
+	unw_destroy_addr_space(u->as);
+	free(u);
+}
+
+static void drop_all_unwinders(struct stacker *s)
+{
+	void *val;
+
+	for (size_t i = 0; intmap_next(&s->unwinders, &i, &val);)
+		drop_unwinder(val);
+	intmap_free(&s->unwinders);
+}
+
+static struct unwinder *unwinder_for(struct stacker *s, int pid, int tid)
+{
+	struct unwinder *u = intmap_get(&s->unwinders, tid);
+
+	if (u && u->pid == pid)
+		return u;
+	if (u)
+		drop_unwinder(intmap_del(&s->unwinders, tid));
+	if (s->unwinders.len >= MAX_UNWINDERS)
+		drop_all_unwinders(s);	/* bounded: start afresh */
+	u = xcalloc(1, sizeof(*u));
+	u->pid = pid;
+	u->as = unw_create_addr_space(&_UPT_accessors, 0);
+	u->ui = u->as ? _UPT_create(tid) : NULL;
+	if (!u->ui) {
+		if (u->as)
+			unw_destroy_addr_space(u->as);
+		free(u);
+		return NULL;
+	}
+	/* One address space per process image: safe to cache in it. */
+	unw_set_caching_policy(u->as, UNW_CACHE_GLOBAL);
+	intmap_put(&s->unwinders, tid, u);
+	return u;
+}
+
+void stacker_forget(struct stacker *s, int pid)
+{
+	void *val;
+	bool again = true;
+
+	if (!s)
+		return;
+	if (s->maps_pid == pid)
+		s->maps_pid = 0;
+	while (again) {
+		again = false;
+		for (size_t i = 0; intmap_next(&s->unwinders, &i, &val);) {
+			struct unwinder *u = val;
+
+			if (u->pid == pid) {
+				drop_unwinder(intmap_del(&s->unwinders,
+							 s->unwinders.slots[i - 1].key));
+				again = true;
+				break;
+			}
+		}
+	}
 }
 
 static void clear_maps(struct stacker *s)
@@ -69,7 +142,7 @@ void stacker_free(struct stacker *s)
 	clear_maps(s);
 	for (size_t i = 0; i < BUILD_ID_CACHE; i++)
 		free(s->ids[i].path);
-	unw_destroy_addr_space(s->as);
+	drop_all_unwinders(s);
 	free(s);
 }
 
@@ -81,6 +154,7 @@ static void read_maps(struct stacker *s, int pid)
 	FILE *fp;
 
 	clear_maps(s);
+	s->maps_pid = pid;
 	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
 	fp = fopen(path, "re");
 	if (!fp)
@@ -157,10 +231,16 @@ static const char *build_id_of(struct stacker *s, const char *path)
 	return b->hex[0] ? b->hex : NULL;
 }
 
-static void describe(struct stacker *s, unw_cursor_t *c, size_t i,
+static void describe(struct stacker *s, int pid, unw_cursor_t *c, size_t i,
 		     struct zw_frame *f)
 {
 	const struct mapping *m = find_map(s, f->pc);
+
+	/* Maps are kept until exec; a miss means they changed (dlopen). */
+	if (!m) {
+		read_maps(s, pid);
+		m = find_map(s, f->pc);
+	}
 	unw_word_t off = 0;
 
 	f->binary = m ? m->path : NULL;
@@ -176,21 +256,19 @@ static void describe(struct stacker *s, unw_cursor_t *c, size_t i,
 
 int stacker_capture(struct stacker *s, int pid, int tid, struct zw_stack *out)
 {
+	struct unwinder *u;
 	unw_cursor_t c;
-	void *ui;
-	int ret = 0;
 
 	out->n = 0;
 	if (!s)
 		return -ENOSYS;
-	ui = _UPT_create(tid);
-	if (!ui)
+	u = unwinder_for(s, pid, tid);
+	if (!u)
 		return -ENOMEM;
-	read_maps(s, pid);
-	if (unw_init_remote(&c, s->as, ui) < 0) {
-		ret = -EINVAL;
-		goto out;
-	}
+	if (s->maps_pid != pid)
+		read_maps(s, pid);
+	if (unw_init_remote(&c, u->as, u->ui) < 0)
+		return -EINVAL;
 	do {
 		unw_word_t ip;
 		struct zw_frame *f = &out->frames[out->n];
@@ -198,10 +276,8 @@ int stacker_capture(struct stacker *s, int pid, int tid, struct zw_stack *out)
 		if (unw_get_reg(&c, UNW_REG_IP, &ip) < 0 || !ip)
 			break;
 		f->pc = ip;
-		describe(s, &c, out->n, f);
+		describe(s, pid, &c, out->n, f);
 		out->n++;
 	} while (out->n < ZW_STACK_MAX && unw_step(&c) > 0);
-out:
-	_UPT_destroy(ui);
-	return ret;
+	return 0;
 }

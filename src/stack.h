@@ -33,9 +33,15 @@ void stacker_free(struct stacker *s);
 /* Unwinds thread tid of process pid, which must be in a ptrace stop.
  * Strings in out stay valid until the next capture.  0 or -errno. */
 int stacker_capture(struct stacker *s, int pid, int tid, struct zw_stack *out);
+/* pid exec'd or exited: what was learnt about its image is stale. */
+void stacker_forget(struct stacker *s, int pid);
 #else
 static inline struct stacker *stacker_new(void) { return NULL; }
 static inline void stacker_free(struct stacker *s) { (void)s; }
+static inline void stacker_forget(struct stacker *s, int pid)
+{
+	(void)s; (void)pid;
+}
 static inline int stacker_capture(struct stacker *s, int pid, int tid,
 				  struct zw_stack *out)
 {

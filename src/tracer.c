@@ -556,6 +556,7 @@ static void on_exec(struct tracer *tr, struct task *task)
 	const char *argv[ZW_ARGV_MAX];
 
 	pt_geteventmsg(task->tid, &old_tid);
+	stacker_forget(tr->stacker, p->pid);
 	/* execve kills every other thread, and a non-leader that execs takes
 	 * over the leader's tid: only this task is left. */
 	list_for_each_safe(pos, n, &p->threads) {
@@ -732,6 +733,8 @@ static void on_thread_exit(struct tracer *tr, struct task *task, int status)
 {
 	struct proc *p = task->proc;
 
+	if (tr->stacker)
+		stacker_forget(tr->stacker, p->pid);
 	/* With exit_group() every thread carries the group's status; the
 	 * last one to go speaks for the process. */
 	p->status = status;
