@@ -160,6 +160,12 @@ static void explain_activity(const struct diag_facts *f, char *buf, size_t len)
 		add(buf, len, "is sleeping");
 }
 
+static void explain_where(const struct diag_facts *f, char *buf, size_t len)
+{
+	if (f->where[0])
+		add(buf, len, " at %s", f->where);
+}
+
 static void explain_waits(const struct diag_facts *f, int zombie, char *buf,
 			  size_t len)
 {
@@ -214,6 +220,7 @@ void diagnose_explain(const struct diag_facts *f, int zombie,
 		return;
 	}
 	explain_activity(f, buf, len);
+	explain_where(f, buf, len);
 	explain_waits(f, zombie, buf, len);
 	explain_sigchld(f, buf, len);
 }

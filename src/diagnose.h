@@ -30,6 +30,7 @@ struct diag_facts {
 	unsigned waits_seen;	/* wait4/waitid calls since the child exited */
 	long last_wait_id;	/* pid argument of the last one; -1 any */
 	unsigned last_wait_options;
+	char where[96];		/* "function+0xoff" in its program, from its stack */
 };
 
 /* Reads what /proc says about pid; 0 or -errno. */

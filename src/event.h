@@ -92,6 +92,7 @@ struct zw_event {
 			unsigned waits_seen;	/* its waits since the zombie exited */
 			const char *sigchld;	/* "default", "handler", "ignored" */
 			bool sigchld_blocked;
+			const struct zw_stack *stack; /* the parent's, if taken */
 		} diagnosis;
 		struct {
 			int ppid;

@@ -157,6 +157,8 @@ static void put_event_body(FILE *fp, const struct zw_event *ev,
 		put_str(fp, "sigchld", ev->diagnosis.sigchld);
 		fprintf(fp, ",\"sigchld_blocked\":%s",
 			ev->diagnosis.sigchld_blocked ? "true" : "false");
+		if (ev->diagnosis.stack)
+			put_stack(fp, ev->diagnosis.stack);
 		break;
 	case ZW_EV_ATTACH:
 		put_int_or_null(fp, "ppid", ev->attach.ppid, false);

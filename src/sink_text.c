@@ -169,6 +169,8 @@ static void text_event(struct sink *s, const struct zw_event *ev,
 	fputc('\n', s->fp);
 	if (ev->type == ZW_EV_SPAWN && ev->spawn.stack)
 		put_stack(s->fp, ev->spawn.stack);
+	if (ev->type == ZW_EV_DIAGNOSIS && ev->diagnosis.stack)
+		put_stack(s->fp, ev->diagnosis.stack);
 }
 
 static void put_time_cell(FILE *fp, double t)

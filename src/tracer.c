@@ -32,6 +32,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -96,7 +97,9 @@ struct tracer {
 	bool root_done;
 	int stop_signal;	/* SIGINT/SIGTERM/SIGHUP received */
 	double diagnose_after;	/* --diagnose, 0: off */
-	struct stacker *stacker;	/* -k */
+	struct stacker *stacker;	/* -k, and parents' stacks for --diagnose */
+	bool spawn_stacks;		/* -k */
+	struct list_link diags;		/* diagnoses waiting for a stack */
 	double next_diag_scan;
 	char self_comm[16];
 };
@@ -530,7 +533,7 @@ static void on_new_child(struct tracer *tr, struct task *task, int event)
 		ev.spawn.syscall = spawn_syscall_name(nr, event);
 		ev.spawn.flags = flags & ~0xffULL;
 		/* The creator is stopped at its fork event: unwind it now. */
-		if (tr->stacker &&
+		if (tr->spawn_stacks &&
 		    stacker_capture(tr->stacker, cp->pid, task->tid, &stack) == 0)
 			ev.spawn.stack = &stack;
 		emit(tr, &ev);
@@ -642,6 +645,7 @@ static void reparent_children(struct tracer *tr, struct proc *p)
 }
 
 static void handle_status(struct tracer *tr, int tid, int status);
+static void finish_diagnoses(struct tracer *tr, struct task *task);
 
 /* waitpid() reports exits in no particular order: p's parent may have
  * died first, handing p to an adopter, with its own exit still queued.
@@ -851,11 +855,18 @@ static struct resume dispatch_stop(struct tracer *tr, struct task *task,
 			task->interrupting = false;
 			if (wants_wait_watch(task->proc))
 				check_finished_wait(tr, task);
+			finish_diagnoses(tr, task);
 		}
 		return run;
 	case 0:
 		if (sig == (SIGTRAP | 0x80)) {
 			on_syscall_stop(tr, task);
+			/* With PTRACE_SYSCALL in effect an interrupt comes
+			 * as a syscall stop, not PTRACE_EVENT_STOP. */
+			if (task->interrupting) {
+				task->interrupting = false;
+				finish_diagnoses(tr, task);
+			}
 			return run;
 		}
 		return on_signal_stop(tr, task, sig);
@@ -1003,38 +1014,136 @@ static void poll_released(struct tracer *tr)
 	} while (again);
 }
 
+static bool list_empty_(const struct list_link *head)
+{
+	return head->next == head;
+}
+
 static const char *const sigchld_names[] = {
 	[DIAG_SIGCHLD_DEFAULT] = "default", [DIAG_SIGCHLD_CAUGHT] = "handler",
 	[DIAG_SIGCHLD_IGNORED] = "ignored",
 };
 
-/* Explains why the zombie p is still there, from its parent's state. */
+/* A diagnosis whose facts are in, waiting for the parent's stack. */
+struct pending_diag {
+	struct list_link link;
+	int zombie, parent;
+	char comm[16];
+	double age, deadline;
+	struct diag_facts f;
+};
+
+static void emit_diagnosis(struct tracer *tr, struct pending_diag *d,
+			   const struct zw_stack *stack)
+{
+	struct zw_event ev = { .type = ZW_EV_DIAGNOSIS, .t = now(tr),
+			       .pid = d->zombie };
+	char text[640];
+
+	diagnose_explain(&d->f, d->zombie, d->comm, d->age, text, sizeof(text));
+	ev.diagnosis.parent = d->parent;
+	ev.diagnosis.text = text;
+	ev.diagnosis.parent_state = d->f.state;
+	ev.diagnosis.parent_syscall = diagnose_syscall_name(d->f.syscall);
+	ev.diagnosis.waits_seen = d->f.waits_seen;
+	ev.diagnosis.sigchld = d->f.state ? sigchld_names[d->f.sigchld] : NULL;
+	ev.diagnosis.sigchld_blocked = d->f.sigchld_blocked;
+	ev.diagnosis.stack = stack;
+	emit(tr, &ev);
+	list_del(&d->link);
+	free(d);
+}
+
+/* "function+0xoff" of the first frame in the parent's own program. */
+static void where_in_program(int pid, const struct zw_stack *st, char *buf,
+			     size_t len)
+{
+	char exe[4096];
+
+	buf[0] = '\0';
+	if (procfs_exe(pid, exe, sizeof(exe)) < 0)
+		return;
+	for (size_t i = 0; i < st->n; i++) {
+		const struct zw_frame *fr = &st->frames[i];
+
+		if (fr->binary && fr->function && !strcmp(fr->binary, exe)) {
+			snprintf(buf, len, "%s+%#lx", fr->function, fr->func_offset);
+			return;
+		}
+	}
+}
+
+/* The parent is in a ptrace stop: unwind it for the diagnoses waiting. */
+static void finish_diagnoses(struct tracer *tr, struct task *task)
+{
+	struct list_link *pos, *n;
+	struct zw_stack stack;
+	bool have = false;
+
+	list_for_each_safe(pos, n, &tr->diags) {
+		struct pending_diag *d = container_of(pos, struct pending_diag, link);
+
+		if (d->parent != task->proc->pid)
+			continue;
+		if (!have)
+			have = stacker_capture(tr->stacker, d->parent, task->tid,
+					       &stack) == 0;
+		if (have)
+			where_in_program(d->parent, &stack, d->f.where,
+					 sizeof(d->f.where));
+		emit_diagnosis(tr, d, have ? &stack : NULL);
+	}
+}
+
+/* Explains why the zombie p is still there, from its parent's state.  A
+ * traced parent is interrupted for its stack (the call it was in is
+ * restarted, unnoticed); the line comes out at that stop, or without a
+ * stack after 100 ms. */
 static void diagnose_one(struct tracer *tr, struct proc *p, double age)
 {
 	struct proc *parent = tasks_proc(&tr->tasks, p->parent);
-	struct zw_event ev = { .type = ZW_EV_DIAGNOSIS, .t = now(tr),
-			       .pid = p->pid };
-	struct diag_facts f = { .last_wait_id = -1 };
-	char comm[16] = "", text[512];
+	struct pending_diag *d = xcalloc(1, sizeof(*d));
+	struct task *t;
 
-	if (diagnose_collect(p->parent, &f) < 0)
-		f.state = 0;
+	d->zombie = p->pid;
+	d->parent = p->parent;
+	d->age = age;
+	d->f.last_wait_id = -1;
+	if (diagnose_collect(p->parent, &d->f) < 0)
+		d->f.state = 0;
 	if (parent && parent->nthreads > 0) {
-		f.traced = true;
-		f.waits_seen = parent->waits_seen;
-		f.last_wait_id = parent->last_wait_id;
-		f.last_wait_options = parent->last_wait_options;
+		d->f.traced = true;
+		d->f.waits_seen = parent->waits_seen;
+		d->f.last_wait_id = parent->last_wait_id;
+		d->f.last_wait_options = parent->last_wait_options;
 	}
-	procfs_comm(p->pid, comm, sizeof(comm));
-	diagnose_explain(&f, p->pid, comm, age, text, sizeof(text));
-	ev.diagnosis.parent = p->parent;
-	ev.diagnosis.text = text;
-	ev.diagnosis.parent_state = f.state;
-	ev.diagnosis.parent_syscall = diagnose_syscall_name(f.syscall);
-	ev.diagnosis.waits_seen = f.waits_seen;
-	ev.diagnosis.sigchld = f.state ? sigchld_names[f.sigchld] : NULL;
-	ev.diagnosis.sigchld_blocked = f.sigchld_blocked;
-	emit(tr, &ev);
+	procfs_comm(p->pid, d->comm, sizeof(d->comm));
+	list_add(&tr->diags, &d->link);
+	t = parent && parent->nthreads > 0 ? tasks_task(&tr->tasks, parent->pid) : NULL;
+	if (!tr->stacker || !t || t->group_stopped || t->stopped ||
+	    (!t->interrupting && pt_interrupt(t->tid) < 0)) {
+		emit_diagnosis(tr, d, NULL);
+		return;
+	}
+	t->interrupting = true;
+	d->deadline = now(tr) + 0.1;
+}
+
+/* Diagnoses whose stack did not come in time go out without one. */
+static double settle_diagnoses(struct tracer *tr, bool flush)
+{
+	struct list_link *pos, *n;
+	double t = now(tr), next = -1;
+
+	list_for_each_safe(pos, n, &tr->diags) {
+		struct pending_diag *d = container_of(pos, struct pending_diag, link);
+
+		if (flush || d->deadline <= t)
+			emit_diagnosis(tr, d, NULL);
+		else if (next < 0 || d->deadline - t < next)
+			next = d->deadline - t;
+	}
+	return next;
 }
 
 /* Zombies older than --diagnose get explained once, and again when they
@@ -1096,6 +1205,12 @@ static double run_deadlines(struct tracer *tr, bool flush)
 	}
 	if (tr->diagnose_after > 0 && !flush) {
 		double due = diagnose_zombies(tr);
+
+		if (due >= 0 && (next < 0 || due < next))
+			next = due;
+	}
+	if (!list_empty_(&tr->diags)) {
+		double due = settle_diagnoses(tr, flush);
 
 		if (due >= 0 && (next < 0 || due < next))
 			next = due;
@@ -1250,10 +1365,11 @@ static int setup_fds(struct tracer *tr, sigset_t *orig_mask)
 
 static int setup_stacks(struct tracer *tr, const struct options *opts)
 {
-	if (!opts->stack)
+	tr->spawn_stacks = opts->stack;
+	if (!opts->stack && opts->diagnose <= 0)
 		return 0;
 	tr->stacker = stacker_new();
-	if (!tr->stacker) {
+	if (!tr->stacker && opts->stack) {
 		warnx_("--stack needs libunwind: this zwatch was built without it "
 		       "(configure --with-libunwind)");
 		return -ENOSYS;
@@ -1270,6 +1386,7 @@ static void tracer_init(struct tracer *tr, struct model *model)
 	tr->sigfd = tr->epfd = -1;
 	tasks_init(&tr->tasks);
 	intmap_init(&tr->ns_inits);
+	list_init(&tr->diags);
 	if (procfs_comm(tr->self, tr->self_comm, sizeof(tr->self_comm)) < 0)
 		strcpy(tr->self_comm, "zwatch");
 }

@@ -5,6 +5,7 @@ before it waits, SIGCHLD blocked, waiting for another pid only, a
 SIGCHLD handler that takes one child per (coalesced) signal.  --diagnose=0
 turns it off."""
 import os
+import subprocess
 import sys
 
 sys.dont_write_bytecode = True
@@ -22,7 +23,14 @@ CASES = {
 }
 
 
+HAVE_STACKS = False
+
+
 def test(t):
+    global HAVE_STACKS
+    probe = subprocess.run([zwtest.zwatch_path(), "-k", "-q", "-o", "/dev/null",
+                            "--", "/bin/true"], capture_output=True, timeout=30)
+    HAVE_STACKS = probe.returncode == 0
     prog = zwtest.scn("lingering")
     for mode, phrases in CASES.items():
         tr = t.run([prog, mode], opts=["--diagnose=300ms"], name=mode)
@@ -45,6 +53,10 @@ def test(t):
                 t.check(ph in d["text"], f"[{mode}] says '{ph}'", d["text"])
             t.check(f"pid {z} (lingering) has been a zombie for" in d["text"],
                     f"[{mode}] names the zombie", d["text"])
+            if HAVE_STACKS and mode in ("sleep", "onepid") and "stack" in d:
+                fn = [f["function"] for f in d["stack"]]
+                t.check("main" in fn and " at " in d["text"],
+                        f"[{mode}] the parent's stack shows where it is", fn)
         lc = [tr.lifecycle(z) for z in zombies]
         t.check(all(l and l["reaper"] == "parent" for l in lc),
                 f"[{mode}] and the parent reaps them in the end")
