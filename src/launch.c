@@ -11,10 +11,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+struct rlimit launch_orig_nofile;
 
 static _Noreturn void child(int go_fd, char *const argv[],
 			    const sigset_t *orig_mask)
@@ -26,7 +29,9 @@ static _Noreturn void child(int go_fd, char *const argv[],
 	while (read(go_fd, &c, 1) < 0 && errno == EINTR)
 		;
 	close(go_fd);
+	/* PROG gets what zwatch got, not what zwatch raised for itself. */
 	sigprocmask(SIG_SETMASK, orig_mask, NULL);
+	setrlimit(RLIMIT_NOFILE, &launch_orig_nofile);
 	execvp(argv[0], argv);
 	err = errno;
 	fprintf(stderr, "zwatch: cannot run %s: %s\n", argv[0], strerror(err));

@@ -3,6 +3,10 @@
 #define ZWATCH_LAUNCH_H
 
 #include <signal.h>
+#include <sys/resource.h>
+
+/* The open-files limit zwatch started with, which PROG gets back. */
+extern struct rlimit launch_orig_nofile;
 
 /* Forks, PTRACE_SEIZEs the child with options, then lets it exec argv
  * with the signal mask orig_mask.  Returns the child's pid or -errno. */

@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/ptrace.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
@@ -1377,6 +1378,19 @@ static int setup_stacks(struct tracer *tr, const struct options *opts)
 	return 0;
 }
 
+/* A pidfd per zombie: a horde of zombies needs many descriptors.  The
+ * soft limit goes up to the hard one (PROG gets the old one back). */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return;
+	launch_orig_nofile = rl;
+	rl.rlim_cur = rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);
+}
+
 static void tracer_init(struct tracer *tr, struct model *model)
 {
 	memset(tr, 0, sizeof(*tr));
@@ -1387,6 +1401,7 @@ static void tracer_init(struct tracer *tr, struct model *model)
 	tasks_init(&tr->tasks);
 	intmap_init(&tr->ns_inits);
 	list_init(&tr->diags);
+	raise_fd_limit();
 	if (procfs_comm(tr->self, tr->self_comm, sizeof(tr->self_comm)) < 0)
 		strcpy(tr->self_comm, "zwatch");
 }
