@@ -59,6 +59,26 @@ int main(int argc, char **argv)
 	} else if (!strcmp(argv[1], "getppid")) {
 		for (long i = 0; i < n; i++)
 			syscall(SYS_getppid);
+	} else if (!strcmp(argv[1], "horde")) {
+		/* n children alive as zombies at once, then all reaped. */
+		int p[2];
+		char c;
+		if (pipe(p) < 0)
+			return 1;
+		for (long i = 0; i < n; i++) {
+			pid_t pid = fork();
+			if (pid < 0)
+				return 2;
+			if (pid == 0) {
+				close(p[0]);
+				_exit(0);
+			}
+		}
+		close(p[1]);
+		while (read(p[0], &c, 1) > 0)
+			;
+		while (wait(NULL) > 0)
+			;
 	} else if (!strcmp(argv[1], "attach")) {
 		/* Says "ready", waits for a line on stdin (the tracer is
 		 * attached by then), times its own loop, prints seconds. */
@@ -193,6 +213,32 @@ def report(results):
     print("\n".join(verdicts))
 
 
+def bench_horde(work):
+    """Peak RSS and time of zwatch with N zombies at once: the memory per
+    tracked process is the slope between two sizes."""
+    sizes = [1000, 5000] if QUICK else [1000, 10000, 19000]
+    print("\nzombie horde: N children alive as zombies at once, then reaped")
+    print(f"{'N':>7} {'untraced s':>11} {'zwatch s':>9} {'zwatch peak RSS':>16}")
+    rows = []
+    for n in sizes:
+        t0 = timed([work, "horde", str(n)])
+        # time(1) forks small: a fork of this Python would report its own
+        # peak RSS as zwatch's.
+        t = time.monotonic()
+        p = subprocess.run(["/usr/bin/time", "-f", "%M", ZWATCH, "-q", "-o",
+                            "/dev/null", "--diagnose=0", "--", work, "horde",
+                            str(n)], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, text=True)
+        t1 = time.monotonic() - t
+        rss = int(p.stderr.strip().splitlines()[-1])
+        rows.append((n, rss))
+        print(f"{n:>7} {t0:11.3f} {t1:9.3f} {rss:>13} KiB")
+    (n0, r0), (n1, r1) = rows[0], rows[-1]
+    slope = (r1 - r0) * 1024 / (n1 - n0)
+    print(f"memory per tracked process: {slope:.0f} bytes "
+          f"(goal <= 1024: {'met' if slope <= 1024 else 'NOT met'})")
+
+
 def main():
     if not os.access(ZWATCH, os.X_OK):
         sys.exit(f"bench: no zwatch at {ZWATCH} (make first, or set ZWATCH)")
@@ -210,6 +256,9 @@ def main():
             bench_attach(work),
         ]
     report(results)
+    with tempfile.TemporaryDirectory() as tmp:
+        work, _ = build(tmp)
+        bench_horde(work)
 
 
 if __name__ == "__main__":
