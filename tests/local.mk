@@ -46,7 +46,8 @@ check_PROGRAMS += \
 	tests/scn/lingering \
 	tests/scn/forksite \
 	tests/scn/forksite_nodebug \
-	tests/scn/forksite_omitfp
+	tests/scn/forksite_omitfp \
+	tests/scn/signals
 
 tests_scn_zombie_demo_SOURCES = tests/scn/zombie_demo.c tests/scn/scn.h
 tests_scn_sigchld_handler_SOURCES = tests/scn/sigchld_handler.c tests/scn/scn.h
@@ -72,6 +73,7 @@ tests_scn_exit_status_SOURCES = tests/scn/exit_status.c tests/scn/scn.h
 tests_scn_fork_tree_SOURCES = tests/scn/fork_tree.c tests/scn/scn.h
 tests_scn_stop_cont_SOURCES = tests/scn/stop_cont.c tests/scn/scn.h
 tests_scn_lingering_SOURCES = tests/scn/lingering.c tests/scn/scn.h
+tests_scn_signals_SOURCES = tests/scn/signals.c tests/scn/scn.h
 # One fork site, three builds: -k must name spawn_worker in each.
 tests_scn_forksite_SOURCES = tests/scn/forksite.c tests/scn/scn.h
 tests_scn_forksite_CFLAGS = $(AM_CFLAGS) -g -O0
@@ -105,6 +107,7 @@ E2E_TESTS = \
 	tests/e2e/test_output_errors.py \
 	tests/e2e/test_diagnose.py \
 	tests/e2e/test_stack.py \
+	tests/e2e/test_transparency.py \
 	tests/e2e/test_usage_errors.py \
 	tests/e2e/test_cross_check.py \
 	tests/e2e/test_proc_connector.py \
