@@ -202,11 +202,15 @@ static void attribute_unseen(struct tracer *tr, struct proc *p)
 
 	/* A dead parent's SigIgn says nothing (an exiting process's
 	 * dispositions are torn down); it was read at the release instead. */
-	if ((!parent || !parent->exited) && sigchld_ignored(tr, p->parent)) {
+	if (p->parent_ign == 1 ||
+	    ((!parent || !parent->exited) && sigchld_ignored(tr, p->parent))) {
 		finish_reap(tr, p, t, 0, 0, ZW_REAPER_AUTOREAP, NULL);
 		return;
 	}
-	if (parent && parent->exited && parent->exit_t < t) {
+	/* Released after its parent died, with no adopter seen: unknown.
+	 * A release as its exit was collected was its parent's (blocked in
+	 * a wait), even if the parent died right after. */
+	if (parent && parent->exited && parent->exit_t < t && !p->maybe_autoreap) {
 		finish_reap(tr, p, t, 0, 0, ZW_REAPER_NONE, NULL);
 		return;
 	}
@@ -233,7 +237,7 @@ static void on_released(struct tracer *tr, struct proc *p, double t,
 	p->released_at = t;
 	p->maybe_autoreap = at_exit;
 	/* Read now: the parent may be gone when the deadline comes. */
-	if (at_exit && sigchld_ignored(tr, p->parent)) {
+	if (at_exit && (p->parent_ign == 1 || sigchld_ignored(tr, p->parent))) {
 		finish_reap(tr, p, t, 0, 0, ZW_REAPER_AUTOREAP, NULL);
 		return;
 	}
@@ -665,6 +669,9 @@ static void collect_exited_parent(struct tracer *tr, struct proc *p)
 	    (si.si_code != CLD_EXITED && si.si_code != CLD_KILLED &&
 	     si.si_code != CLD_DUMPED))
 		return;
+	/* Its SigIgn, while it is still a zombie we have not collected:
+	 * whether p's release is the kernel's depends on it. */
+	p->parent_ign = sigchld_ignored(tr, parent->pid);
 	if (waitpid(parent->pid, &status, __WALL | WNOHANG) == parent->pid)
 		handle_status(tr, parent->pid, status);
 }
