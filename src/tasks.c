@@ -34,6 +34,11 @@ bool list_linked(const struct list_link *l)
 	return l->next != NULL;
 }
 
+bool list_empty(const struct list_link *head)
+{
+	return head->next == head;
+}
+
 void tasks_init(struct tasks *t)
 {
 	intmap_init(&t->by_tid);

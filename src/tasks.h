@@ -102,6 +102,7 @@ void list_init(struct list_link *head);
 void list_add(struct list_link *head, struct list_link *l);
 void list_del(struct list_link *l);
 bool list_linked(const struct list_link *l);
+bool list_empty(const struct list_link *head);
 
 #define container_of(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))

@@ -1022,11 +1022,6 @@ static void poll_released(struct tracer *tr)
 	} while (again);
 }
 
-static bool list_empty_(const struct list_link *head)
-{
-	return head->next == head;
-}
-
 static const char *const sigchld_names[] = {
 	[DIAG_SIGCHLD_DEFAULT] = "default", [DIAG_SIGCHLD_CAUGHT] = "handler",
 	[DIAG_SIGCHLD_IGNORED] = "ignored",
@@ -1217,7 +1212,7 @@ static double run_deadlines(struct tracer *tr, bool flush)
 		if (due >= 0 && (next < 0 || due < next))
 			next = due;
 	}
-	if (!list_empty_(&tr->diags)) {
+	if (!list_empty(&tr->diags)) {
 		double due = settle_diagnoses(tr, flush);
 
 		if (due >= 0 && (next < 0 || due < next))
