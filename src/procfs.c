@@ -79,13 +79,13 @@ int procfs_stat(int pid, struct proc_stat *st)
 	return 0;
 }
 
-/* The last number on a line like "NSpid:\t4121\t3". */
-static int last_number(const char *s)
+/* The last number on a line like "NSpid:\t4121\t3", and how many. */
+static int last_number(const char *s, int *count)
 {
 	int v = 0;
 	char *end;
 
-	for (;;) {
+	for (*count = 0;; ++*count) {
 		long n = strtol(s, &end, 10);
 
 		if (end == s)
@@ -118,7 +118,7 @@ int procfs_status(int pid, int tid, struct proc_status *st)
 		else if (!strncmp(line, "Uid:", 4))
 			st->uid = atoi(line + 4);
 		else if (!strncmp(line, "NSpid:", 6))
-			st->nspid_inner = last_number(line + 6);
+			st->nspid_inner = last_number(line + 6, &st->nspid_depth);
 		else if (!strncmp(line, "CapEff:", 7))
 			st->cap_eff = strtoull(line + 7, NULL, 16);
 		else if (!strncmp(line, "SigIgn:", 7))
@@ -234,23 +234,11 @@ int procfs_each_child(int pid, void (*fn)(int child, void *arg), void *arg)
  * another pid namespace costs a read of its status. */
 int procfs_nested_pid(int pid)
 {
-	static char own[64];
-	char path[64], ns[64];
 	struct proc_status st;
-	ssize_t n;
 
-	if (!own[0]) {
-		n = readlink("/proc/self/ns/pid", own, sizeof(own) - 1);
-		if (n <= 0)
-			return 0;
-		own[n] = '\0';
-	}
-	snprintf(path, sizeof(path), "/proc/%d/ns/pid", pid);
-	n = readlink(path, ns, sizeof(ns) - 1);
-	if (n <= 0)
+	/* NSpid lists one pid per namespace level; a zombie has it too
+	 * (its ns/ links are gone). */
+	if (procfs_status(pid, 0, &st) < 0 || st.nspid_depth < 2)
 		return 0;
-	ns[n] = '\0';
-	if (!strcmp(ns, own) || procfs_status(pid, 0, &st) < 0)
-		return 0;
-	return st.nspid_inner != pid ? st.nspid_inner : 0;
+	return st.nspid_inner;
 }

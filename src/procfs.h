@@ -23,6 +23,7 @@ struct proc_status {
 	int tracer;		/* TracerPid */
 	int uid;		/* real uid */
 	int nspid_inner;	/* last NSpid field: pid in its own namespace */
+	int nspid_depth;	/* how many NSpid fields: 1 in ours, more nested */
 	unsigned long long cap_eff;
 	unsigned long long sig_ign, sig_blk, sig_cgt, sig_pnd, shd_pnd;
 };
@@ -37,8 +38,8 @@ int procfs_each_task(int pid, void (*fn)(int tid, void *arg), void *arg);
 /* Calls fn(child, arg) for each pid in /proc/PID/task/ * /children. */
 int procfs_each_child(int pid, void (*fn)(int child, void *arg), void *arg);
 
-/* Its pid inside its own pid namespace if that is not ours (NSpid), 0
- * if it is ours or unknown. */
+/* Its pid inside its own pid namespace if that is nested in ours (NSpid),
+ * 0 if it is ours or unknown.  Works for zombies too. */
 int procfs_nested_pid(int pid);
 
 /* /proc/PID/comm without the newline; 0 or -errno. */

@@ -40,6 +40,7 @@ struct proc {
 	int parent;		/* current real parent (tgid) */
 	int ppid_at_birth;
 	int ns_pid;		/* its pid in its own pid namespace, if nested, else 0 */
+	bool ns_known;		/* ns_pid has been read */
 	double exit_t;		/* when its last thread went */
 	int nthreads;		/* live traced threads */
 	int zombies;		/* children exited and not yet released */

@@ -119,12 +119,12 @@ static void emit(struct tracer *tr, struct zw_event *ev)
 
 #define PF_EXITING 0x4
 
-static bool is_ns_init(const struct tracer *tr, int pid);
+static bool is_ns_init(struct tracer *tr, int pid);
 
 /* Does pid ignore SIGCHLD?  Not trusted from a pid namespace init that is
  * exiting: the kernel sets SIG_IGN then (zap_pid_ns_processes), after it
  * may have reaped children itself. */
-static bool sigchld_ignored(const struct tracer *tr, int pid)
+static bool sigchld_ignored(struct tracer *tr, int pid)
 {
 	struct proc_stat ps;
 
@@ -135,32 +135,39 @@ static bool sigchld_ignored(const struct tracer *tr, int pid)
 	return !(ps.flags & PF_EXITING) || !is_ns_init(tr, pid);
 }
 
-/* Notes p's pid in a nested pid namespace, if it lives in one. */
-static void learn_ns_pid(struct tracer *tr, struct proc *p)
+/* p's pid in a nested pid namespace, 0 if it lives in ours.  Learnt on
+ * first need, not at each fork (a /proc read per fork cost 15% of a fork
+ * storm): a process never changes its own pid namespace.  Needs p alive
+ * or a zombie. */
+static int ns_pid_of(struct tracer *tr, struct proc *p)
 {
 	static char present;
 
-	p->ns_pid = procfs_nested_pid(p->pid);
-	if (p->ns_pid == 1)
-		intmap_put(&tr->ns_inits, p->pid, &present);
+	if (!p->ns_known) {
+		p->ns_known = true;
+		p->ns_pid = procfs_nested_pid(p->pid);
+		if (p->ns_pid == 1)
+			intmap_put(&tr->ns_inits, p->pid, &present);
+	}
+	return p->ns_pid;
 }
 
 /* The init of a pid namespace (ours: pid 1; a nested one: pid 1 inside).
  * Known for the processes we track even after they are gone. */
-static bool is_ns_init(const struct tracer *tr, int pid)
+static bool is_ns_init(struct tracer *tr, int pid)
 {
-	const struct proc *p = tasks_proc(&tr->tasks, pid);
+	struct proc *p = tasks_proc(&tr->tasks, pid);
 	struct proc_status st;
 
 	if (pid == 1 || (tr->is_init && pid == tr->self) ||
 	    intmap_get(&tr->ns_inits, pid))
 		return true;
 	if (p)
-		return false;
+		return ns_pid_of(tr, p) == 1;
 	return procfs_status(pid, 0, &st) == 0 && st.nspid_inner == 1;
 }
 
-static enum zw_reaper classify_reaper(const struct tracer *tr,
+static enum zw_reaper classify_reaper(struct tracer *tr,
 				      const struct proc *p, int by)
 {
 	if (by == p->ppid_at_birth)
@@ -358,12 +365,14 @@ static int own_view_pid(struct tracer *tr, struct proc *parent, int pid)
 
 	if (p && p->parent == parent->pid)
 		return pid;
-	if (!parent->ns_pid)
+	if (!ns_pid_of(tr, parent))
 		return pid;	/* the parent sees pids as we do */
 	for (pos = parent->children.next; pos != &parent->children; pos = pos->next) {
 		struct proc *c = container_of(pos, struct proc, sibling);
 
-		if (c->ns_pid == pid)
+		/* Reaped children are gone from /proc: on_proc_exit learnt
+		 * theirs while they were zombies. */
+		if (ns_pid_of(tr, c) == pid)
 			return c->pid;
 	}
 	return pid;
@@ -530,7 +539,6 @@ static void on_new_child(struct tracer *tr, struct task *task, int event)
 				       .pid = child, .tid = task->tid };
 
 		nt = tasks_add_thread(&tr->tasks, np, child);
-		learn_ns_pid(tr, np);
 		struct zw_stack stack;
 
 		ev.spawn.ppid = ppid;
@@ -712,6 +720,11 @@ static void on_proc_exit(struct tracer *tr, struct proc *p)
 	int status = p->status;
 
 	collect_exited_parent(tr, p);
+	parent = tasks_proc(&tr->tasks, p->parent);
+	/* A nested parent's wait will name p by its pid in there, when p
+	 * is gone from /proc: learn it now. */
+	if (parent && ns_pid_of(tr, parent))
+		ns_pid_of(tr, p);
 	ev.t = now(tr);
 	p->exited = true;
 	p->exit_t = ev.t;
@@ -989,7 +1002,6 @@ static void adopt_early(struct tracer *tr, int tid, struct early_child *e)
 				       .pid = tid };
 
 		p = tasks_add_proc(&tr->tasks, tid, st.ppid);
-		learn_ns_pid(tr, p);
 		ev.spawn.ppid = st.ppid;
 		ev.spawn.creator = st.ppid;
 		emit(tr, &ev);
@@ -1537,7 +1549,7 @@ static void adopt_inventory(struct tracer *tr, const struct attach_set *set)
 
 		for (size_t k = 0; k < ap->ntids; k++)
 			tasks_add_thread(&tr->tasks, p, ap->tids[k]);
-		learn_ns_pid(tr, p);
+		ns_pid_of(tr, p);	/* zombies among them get reaped soon */
 		ev.attach.ppid = ap->ppid;
 		ev.attach.comm = ap->comm;
 		ev.attach.state = ap->state;
