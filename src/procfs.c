@@ -10,40 +10,69 @@
 #include <dirent.h>
 #include <unistd.h>
 
-/* Reads a whole small /proc file; returns length or -errno. */
-static ssize_t read_file(const char *path, char *buf, size_t len)
+/* Reads a small /proc file from offset 0 of fd; returns length or
+ * -errno.  A short read is the end: /proc files are seq_files, which
+ * fill the buffer while there is more (no second read to see 0). */
+static ssize_t read_fd(int fd, char *buf, size_t len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n, total = 0;
 
-	if (fd < 0)
-		return -errno;
 	while ((size_t)total < len - 1) {
-		n = read(fd, buf + total, len - 1 - total);
+		n = pread(fd, buf + total, len - 1 - total, total);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			n = -errno;
-			close(fd);
-			return n;
+			return -errno;
 		}
-		if (n == 0)
-			break;
 		total += n;
+		if (n == 0 || (size_t)n < len - 1 - (size_t)(total - n))
+			break;
 	}
-	close(fd);
 	buf[total] = '\0';
 	return total;
 }
 
+/* Reads a whole small /proc file; returns length or -errno. */
+static ssize_t read_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read_fd(fd, buf, len);
+	close(fd);
+	return n;
+}
+
+int procfs_open_stat(int pid)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
 int procfs_stat(int pid, struct proc_stat *st)
 {
-	char path[64], buf[1024], *open_paren, *close_paren, *p;
+	int fd = procfs_open_stat(pid), ret;
+
+	if (fd < 0)
+		return fd;
+	ret = procfs_stat_fd(fd, st);
+	close(fd);
+	return ret;
+}
+
+int procfs_stat_fd(int fd, struct proc_stat *st)
+{
+	char buf[1024], *open_paren, *close_paren, *p;
 	ssize_t n;
 	int field;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	n = read_file(path, buf, sizeof(buf));
+	n = read_fd(fd, buf, sizeof(buf));
 	if (n < 0)
 		return (int)n;
 	/* comm may hold spaces and parentheses: take the last ')'. */

@@ -16,6 +16,11 @@ struct proc_stat {
 
 /* /proc/PID/stat; 0 or -errno. */
 int procfs_stat(int pid, struct proc_stat *st);
+/* The same through a descriptor kept open (procfs_open_stat: fd or
+ * -errno), which saves the path lookup; it fails with ESRCH once the
+ * process is gone, and is never fooled by a reused pid. */
+int procfs_open_stat(int pid);
+int procfs_stat_fd(int fd, struct proc_stat *st);
 
 struct proc_status {
 	int tgid;

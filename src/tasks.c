@@ -84,6 +84,7 @@ struct proc *tasks_add_proc(struct tasks *t, int pid, int parent)
 	p->pid = pid;
 	p->ppid_at_birth = parent;
 	p->pidfd = -1;
+	p->stat_fd = -1;
 	p->parent_ign = -1;
 	list_init(&p->threads);
 	list_init(&p->children);
@@ -135,6 +136,10 @@ void tasks_del_proc(struct tasks *t, struct proc *p)
 	list_del(&p->pending);
 	if (p->pidfd >= 0)
 		close(p->pidfd);
+	if (p->stat_fd >= 0) {
+		close(p->stat_fd);
+		t->stat_fds--;
+	}
 	intmap_del(&t->by_pid, p->pid);
 	free(p);
 }

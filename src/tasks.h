@@ -57,6 +57,7 @@ struct proc {
 	unsigned last_wait_options;
 	double diag_next;	/* when to explain this zombie (again) */
 	int pidfd;		/* watches release while it is a zombie, or -1 */
+	int stat_fd;		/* its /proc/PID/stat kept open, or -1 */
 	struct list_link threads;
 	struct list_link children;
 	struct list_link sibling;	/* in the parent's children, if tracked */
@@ -77,6 +78,7 @@ struct tasks {
 				 * its creator's fork event was seen */
 	struct list_link unattributed;
 	int live_threads;
+	int stat_fds;		/* procs with a stat_fd */
 };
 
 void tasks_init(struct tasks *t);

@@ -61,6 +61,8 @@
 /* Polling period for releases when pidfds are unavailable. */
 #define POLL_PERIOD 0.02
 #define SIGFD_TAG UINT64_MAX
+/* /proc/PID/stat descriptors kept open for parents (see stat_of). */
+#define MAX_STAT_FDS 256
 
 #define PTRACE_OPTIONS (PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | \
 			PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | \
@@ -121,6 +123,24 @@ static void emit(struct tracer *tr, struct zw_event *ev)
 
 static bool is_ns_init(struct tracer *tr, int pid);
 
+/* /proc/PID/stat, through a descriptor kept open for a tracked process:
+ * a parent's SigIgn is read at each child's exit, and opening the file
+ * (the path lookup) costs more than reading it.  Bounded. */
+static int stat_of(struct tracer *tr, int pid, struct proc_stat *ps)
+{
+	struct proc *p = tasks_proc(&tr->tasks, pid);
+
+	if (p && p->stat_fd < 0 && tr->tasks.stat_fds < MAX_STAT_FDS) {
+		p->stat_fd = procfs_open_stat(pid);
+		if (p->stat_fd < 0)
+			return p->stat_fd;
+		tr->tasks.stat_fds++;
+	}
+	if (p && p->stat_fd >= 0)
+		return procfs_stat_fd(p->stat_fd, ps);
+	return procfs_stat(pid, ps);
+}
+
 /* Does pid ignore SIGCHLD?  Not trusted from a pid namespace init that is
  * exiting: the kernel sets SIG_IGN then (zap_pid_ns_processes), after it
  * may have reaped children itself. */
@@ -129,7 +149,7 @@ static bool sigchld_ignored(struct tracer *tr, int pid)
 	struct proc_stat ps;
 
 	/* /proc/PID/stat is much cheaper to produce than status. */
-	if (procfs_stat(pid, &ps) < 0 ||
+	if (stat_of(tr, pid, &ps) < 0 ||
 	    !(ps.sig_ignore & (1ULL << (SIGCHLD - 1))))
 		return false;
 	return !(ps.flags & PF_EXITING) || !is_ns_init(tr, pid);
@@ -150,6 +170,16 @@ static int ns_pid_of(struct tracer *tr, struct proc *p)
 			intmap_put(&tr->ns_inits, p->pid, &present);
 	}
 	return p->ns_pid;
+}
+
+/* A nested parent's wait names p by its pid in there, when p may be gone
+ * from /proc already: learn it while p is alive. */
+static void learn_child_ns_pid(struct tracer *tr, struct proc *p)
+{
+	struct proc *parent = tasks_proc(&tr->tasks, p->parent);
+
+	if (parent && ns_pid_of(tr, parent))
+		ns_pid_of(tr, p);
 }
 
 /* The init of a pid namespace (ours: pid 1; a nested one: pid 1 inside).
@@ -539,6 +569,7 @@ static void on_new_child(struct tracer *tr, struct task *task, int event)
 				       .pid = child, .tid = task->tid };
 
 		nt = tasks_add_thread(&tr->tasks, np, child);
+		learn_child_ns_pid(tr, np);
 		struct zw_stack stack;
 
 		ev.spawn.ppid = ppid;
@@ -720,11 +751,6 @@ static void on_proc_exit(struct tracer *tr, struct proc *p)
 	int status = p->status;
 
 	collect_exited_parent(tr, p);
-	parent = tasks_proc(&tr->tasks, p->parent);
-	/* A nested parent's wait will name p by its pid in there, when p
-	 * is gone from /proc: learn it now. */
-	if (parent && ns_pid_of(tr, parent))
-		ns_pid_of(tr, p);
 	ev.t = now(tr);
 	p->exited = true;
 	p->exit_t = ev.t;
@@ -1002,6 +1028,7 @@ static void adopt_early(struct tracer *tr, int tid, struct early_child *e)
 				       .pid = tid };
 
 		p = tasks_add_proc(&tr->tasks, tid, st.ppid);
+		learn_child_ns_pid(tr, p);
 		ev.spawn.ppid = st.ppid;
 		ev.spawn.creator = st.ppid;
 		emit(tr, &ev);
