@@ -1,0 +1,48 @@
+/* elfsym.h - which function of an ELF file covers a file offset, and
+ * the file's build-id: zwatch's own symbolizer, on libelf.
+ *
+ * Names come from .symtab, or .dynsym when the file has no .symtab
+ * (stripped).  Opened files are cached, at most ELFSYM_CACHE of them,
+ * and re-validated by st_dev/st_ino/st_size/st_mtime at each lookup, so
+ * a file replaced on disk is read afresh.  Without libelf (configured
+ * without libunwind), lookups say -ENOSYS.
+ */
+#ifndef ZWATCH_ELFSYM_H
+#define ZWATCH_ELFSYM_H
+
+#include <errno.h>
+#include <stddef.h>
+
+#define ELFSYM_CACHE 32
+
+struct elfsym_info {
+	const char *function;		/* NULL: no function covers it */
+	unsigned long func_offset;	/* bytes into function */
+	const char *build_id;		/* hex, NULL: the file has none */
+};
+
+struct elfsym;
+
+#ifdef HAVE_LIBUNWIND
+struct elfsym *elfsym_new(void);
+void elfsym_free(struct elfsym *es);
+/* The function covering byte off of the ELF file at path, as the file
+ * is mapped: off goes through the PT_LOAD headers to an address.  0 with
+ * *out filled (out->function NULL when no symbol covers off), or -errno
+ * when path cannot be read or is not an ELF executable or shared object
+ * (-ENOEXEC).  Strings in *out stay valid until the next lookup. */
+int elfsym_lookup(struct elfsym *es, const char *path, unsigned long off,
+		  struct elfsym_info *out);
+#else
+static inline struct elfsym *elfsym_new(void) { return NULL; }
+static inline void elfsym_free(struct elfsym *es) { (void)es; }
+static inline int elfsym_lookup(struct elfsym *es, const char *path,
+				unsigned long off, struct elfsym_info *out)
+{
+	(void)es; (void)path; (void)off;
+	*out = (struct elfsym_info){ NULL, 0, NULL };
+	return -ENOSYS;
+}
+#endif
+
+#endif
