@@ -1,37 +1,28 @@
 /* stack.c - unwinding a stopped tracee with libunwind-ptrace; mapping
- * each pc to its file through /proc/PID/maps; build-ids with libelf.
+ * each pc to its file and file offset through /proc/PID/maps.
  *
- * Function names come from libunwind's unw_get_proc_name, which reads
- * the ELF symbol tables (.symtab, then .dynsym) of the mapped file.
- * Build-ids are cached by path, bounded; the rest is per capture, since
- * a fork site is looked at once.
+ * Function names and build-ids come from zwatch's own symbolizer
+ * (elfsym.c: .symtab, then .dynsym, read once per file and cached), not
+ * from libunwind's unw_get_proc_name, which reads the file again for
+ * every frame.  The maps are kept per process until exec or a miss.
  */
 #include "config.h"
 #include "stack.h"
+#include "elfsym.h"
 #include "intmap.h"
 #include "util.h"
 
-#include <fcntl.h>
-#include <gelf.h>
 #include <libunwind-ptrace.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 #define MAX_MAPS 512
-#define BUILD_ID_CACHE 64
 #define MAX_UNWINDERS 64
 
 struct mapping {
 	unsigned long start, end, offset;
 	char *path;
-};
-
-struct build_id {
-	char *path;
-	char hex[41];	/* "" when the file has none */
 };
 
 /* libunwind state for one thread, kept between captures so that what it
@@ -48,9 +39,11 @@ struct stacker {
 	struct mapping maps[MAX_MAPS];
 	size_t nmaps;
 	int maps_pid;			/* whose maps[] holds, 0: none */
-	struct build_id ids[BUILD_ID_CACHE];
-	size_t next_id;	/* round-robin replacement keeps the cache bounded */
+	struct elfsym *syms;
+	/* Copies, so that a frame's strings outlive the symbolizer's cache
+	 * entries until the next capture, as stack.h promises. */
 	char names[ZW_STACK_MAX][128];
+	char ids[ZW_STACK_MAX][129];
 };
 
 struct stacker *stacker_new(void)
@@ -58,7 +51,7 @@ struct stacker *stacker_new(void)
 	struct stacker *s = xcalloc(1, sizeof(*s));
 
 	intmap_init(&s->unwinders);
-	elf_version(EV_CURRENT);
+	s->syms = elfsym_new();
 	return s;
 }
 
@@ -140,8 +133,7 @@ void stacker_free(struct stacker *s)
 	if (!s)
 		return;
 	clear_maps(s);
-	for (size_t i = 0; i < BUILD_ID_CACHE; i++)
-		free(s->ids[i].path);
+	elfsym_free(s->syms);
 	drop_all_unwinders(s);
 	free(s);
 }
@@ -180,84 +172,49 @@ static const struct mapping *find_map(const struct stacker *s,
 	return NULL;
 }
 
-/* The NT_GNU_BUILD_ID note of an ELF file, as hex. */
-static void read_build_id(const char *path, char *hex, size_t len)
+static const char *copy(char *buf, size_t len, const char *str)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	Elf *elf;
-	Elf_Scn *scn = NULL;
-
-	hex[0] = '\0';
-	if (fd < 0)
-		return;
-	elf = elf_begin(fd, ELF_C_READ, NULL);
-	while (elf && (scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-		Elf_Data *data;
-		GElf_Nhdr nh;
-		size_t off = 0, name_off, desc_off;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE ||
-		    !(data = elf_getdata(scn, NULL)))
-			continue;
-		while ((off = gelf_getnote(data, off, &nh, &name_off, &desc_off))) {
-			const unsigned char *d = (const unsigned char *)data->d_buf + desc_off;
-
-			if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
-			    memcmp((const char *)data->d_buf + name_off, "GNU", 4))
-				continue;
-			for (size_t i = 0; i < nh.n_descsz && 2 * i + 2 < len; i++)
-				snprintf(hex + 2 * i, 3, "%02x", d[i]);
-			goto out;
-		}
-	}
-out:
-	if (elf)
-		elf_end(elf);
-	close(fd);
+	if (!str)
+		return NULL;
+	snprintf(buf, len, "%s", str);
+	return buf;
 }
 
-static const char *build_id_of(struct stacker *s, const char *path)
-{
-	struct build_id *b;
-
-	for (size_t i = 0; i < BUILD_ID_CACHE; i++)
-		if (s->ids[i].path && !strcmp(s->ids[i].path, path))
-			return s->ids[i].hex[0] ? s->ids[i].hex : NULL;
-	b = &s->ids[s->next_id++ % BUILD_ID_CACHE];
-	free(b->path);
-	b->path = xstrdup(path);
-	read_build_id(path, b->hex, sizeof(b->hex));
-	return b->hex[0] ? b->hex : NULL;
-}
-
-static void describe(struct stacker *s, int pid, unw_cursor_t *c, size_t i,
+/* Fills in file, offset, function and build-id of frame i, whose pc is
+ * set.  Only frame 0 (and a frame interrupted by a signal) stopped at
+ * its pc; the others' pc is a return address, which may already be past
+ * the end of the calling function, so the byte before it is looked up. */
+static void describe(struct stacker *s, int pid, size_t i, bool exact,
 		     struct zw_frame *f)
 {
 	const struct mapping *m = find_map(s, f->pc);
+	struct elfsym_info info;
+	unsigned long back;
 
 	/* Maps are kept until exec; a miss means they changed (dlopen). */
 	if (!m) {
 		read_maps(s, pid);
 		m = find_map(s, f->pc);
 	}
-	unw_word_t off = 0;
-
 	f->binary = m ? m->path : NULL;
 	f->offset = m ? f->pc - m->start + m->offset : 0;
-	f->build_id = m ? build_id_of(s, m->path) : NULL;
 	f->function = NULL;
 	f->func_offset = 0;
-	if (unw_get_proc_name(c, s->names[i], sizeof(s->names[i]), &off) == 0) {
-		f->function = s->names[i];
-		f->func_offset = off;
-	}
+	f->build_id = NULL;
+	back = exact || !f->offset ? 0 : 1;
+	if (!m || elfsym_lookup(s->syms, m->path, f->offset - back, &info) < 0)
+		return;
+	f->build_id = copy(s->ids[i], sizeof(s->ids[i]), info.build_id);
+	f->function = copy(s->names[i], sizeof(s->names[i]), info.function);
+	/* Counted from the pc itself, as printed. */
+	f->func_offset = info.func_offset + back;
 }
 
 int stacker_capture(struct stacker *s, int pid, int tid, struct zw_stack *out)
 {
 	struct unwinder *u;
 	unw_cursor_t c;
+	bool exact = true;	/* frame 0 is where the thread stopped */
 
 	out->n = 0;
 	if (!s)
@@ -276,8 +233,9 @@ int stacker_capture(struct stacker *s, int pid, int tid, struct zw_stack *out)
 		if (unw_get_reg(&c, UNW_REG_IP, &ip) < 0 || !ip)
 			break;
 		f->pc = ip;
-		describe(s, pid, &c, out->n, f);
+		describe(s, pid, out->n, exact, f);
 		out->n++;
+		exact = unw_is_signal_frame(&c) > 0;
 	} while (out->n < ZW_STACK_MAX && unw_step(&c) > 0);
 	return 0;
 }
