@@ -140,6 +140,39 @@ tests_unit_test_model_CFLAGS = $(ZW_CFLAGS)
 tests_unit_test_model_LDFLAGS = $(SANITIZE_CFLAGS)
 tests_unit_test_model_LDADD = $(ZW_LIBS)
 
+if HAVE_LIBUNWIND
+# The ELF symbolizer (elfsym.c), on one fixture with known functions
+# built five ways: a PIE, a non-PIE, a shared object, and the PIE and
+# the shared object linked -s (no .symtab).  Only read, never run.
+ELFSYM_FIXTURES = \
+	tests/unit/elfsym_fixture \
+	tests/unit/elfsym_fixture_nopie \
+	tests/unit/elfsym_fixture_stripped \
+	tests/unit/elfsym_fixture.so \
+	tests/unit/elfsym_fixture_stripped.so
+check_PROGRAMS += $(ELFSYM_FIXTURES) tests/unit/test_elfsym
+TESTS += tests/unit/test_elfsym
+tests_unit_test_elfsym_CFLAGS = $(ZW_CFLAGS)
+tests_unit_test_elfsym_LDFLAGS = $(SANITIZE_CFLAGS)
+tests_unit_test_elfsym_LDADD = $(ZW_LIBS)
+ELFSYM_FIXTURE_LINK = -Wl,--build-id=sha1
+tests_unit_elfsym_fixture_SOURCES = tests/unit/elfsym_fixture.c
+tests_unit_elfsym_fixture_CFLAGS = $(AM_CFLAGS) -fPIE
+tests_unit_elfsym_fixture_LDFLAGS = $(ELFSYM_FIXTURE_LINK) -pie
+tests_unit_elfsym_fixture_nopie_SOURCES = tests/unit/elfsym_fixture.c
+tests_unit_elfsym_fixture_nopie_CFLAGS = $(AM_CFLAGS) -fno-pie
+tests_unit_elfsym_fixture_nopie_LDFLAGS = $(ELFSYM_FIXTURE_LINK) -no-pie
+tests_unit_elfsym_fixture_stripped_SOURCES = tests/unit/elfsym_fixture.c
+tests_unit_elfsym_fixture_stripped_CFLAGS = $(AM_CFLAGS) -fPIE
+tests_unit_elfsym_fixture_stripped_LDFLAGS = $(ELFSYM_FIXTURE_LINK) -pie -s
+tests_unit_elfsym_fixture_so_SOURCES = tests/unit/elfsym_fixture.c
+tests_unit_elfsym_fixture_so_CFLAGS = $(AM_CFLAGS) -fPIC
+tests_unit_elfsym_fixture_so_LDFLAGS = $(ELFSYM_FIXTURE_LINK) -shared
+tests_unit_elfsym_fixture_stripped_so_SOURCES = tests/unit/elfsym_fixture.c
+tests_unit_elfsym_fixture_stripped_so_CFLAGS = $(AM_CFLAGS) -fPIC
+tests_unit_elfsym_fixture_stripped_so_LDFLAGS = $(ELFSYM_FIXTURE_LINK) -shared -s
+endif
+
 # --- report (issue 5) ---
 # zwatch report: unit tests of the trace reader and the DUR parser, e2e
 # tests of every format, of damaged input and of the leak exit status.
