@@ -1,6 +1,8 @@
-/* sink.c - what all sinks share: closing, and writing JSON values. */
+/* sink.c - what all sinks share: closing, stack frames as text, and
+ * writing JSON values. */
 #include "config.h"
 #include "sink.h"
+#include "stack.h"
 
 #include <errno.h>
 #include <math.h>
@@ -23,6 +25,27 @@ int sink_close(struct sink *s)
 	err = s->err;
 	free(s);
 	return err;
+}
+
+void sink_put_frame(FILE *fp, const struct zw_frame *f,
+		    void (*put)(FILE *fp, const char *s))
+{
+	if (f->binary) {
+		put(fp, f->binary);
+		fprintf(fp, "+%#lx", f->offset);
+	} else {
+		fprintf(fp, "%#lx", f->pc);
+	}
+	if (f->function) {
+		fputs(" (", fp);
+		put(fp, f->function);
+		fprintf(fp, "+%#lx)", f->func_offset);
+	}
+	if (f->build_id) {
+		fputs(" [", fp);
+		put(fp, f->build_id);
+		putc(']', fp);
+	}
 }
 
 /* Length of the valid UTF-8 sequence at s, or 0. */

@@ -10,6 +10,7 @@
 #include "lifecycle.h"
 
 struct sink;
+struct zw_frame;
 
 struct sink_ops {
 	/* subject is the record of ev->pid after the model applied ev */
@@ -42,6 +43,12 @@ struct sink *sink_record_new(FILE *fp, char *const *argv);
 bool sink_check(struct sink *s);
 /* Returns 0 or the first write error as -errno; frees the sink. */
 int sink_close(struct sink *s);
+
+/* One stack frame as the text outputs show it: "binary+0xoff
+ * (function+0xoff) [build-id]", the bare pc where no file maps it.  put
+ * writes the strings: a report escapes what a trace file holds. */
+void sink_put_frame(FILE *fp, const struct zw_frame *f,
+		    void (*put)(FILE *fp, const char *s));
 
 /* JSON helpers shared by the sinks that write JSON. */
 void json_put_string(FILE *fp, const char *s);

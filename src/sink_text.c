@@ -137,21 +137,18 @@ static void put_details(struct sink *s, const struct zw_event *ev,
 	}
 }
 
+/* Live strings come from the tracee's own files: printed as they are. */
+static void put_raw(FILE *fp, const char *s)
+{
+	fputs(s, fp);
+}
+
 /* Frames under the spawn line: "#0 binary+0xoff (function+0xoff)". */
 static void put_stack(FILE *fp, const struct zw_stack *st)
 {
 	for (size_t i = 0; i < st->n; i++) {
-		const struct zw_frame *f = &st->frames[i];
-
 		fprintf(fp, "%32s#%-2zu ", "", i);
-		if (f->binary)
-			fprintf(fp, "%s+%#lx", f->binary, f->offset);
-		else
-			fprintf(fp, "%#lx", f->pc);
-		if (f->function)
-			fprintf(fp, " (%s+%#lx)", f->function, f->func_offset);
-		if (f->build_id)
-			fprintf(fp, " [%s]", f->build_id);
+		sink_put_frame(fp, &st->frames[i], put_raw);
 		fputc('\n', fp);
 	}
 }
