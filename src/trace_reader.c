@@ -7,8 +7,10 @@
 #include "decode.h"
 #include "event.h"
 #include "lifecycle.h"
+#include "stack.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <json.h>
 #include <limits.h>
@@ -285,10 +287,79 @@ static int si_code_number(int signo, const char *name)
 	return INT_MIN;
 }
 
+/* An address as sink_json writes it: "0x7f..." (%#lx, so "0" for zero). */
+static int get_addr(struct reader *rd, struct json_object *o, const char *key,
+		    unsigned long *out)
+{
+	struct json_object *v = field(o, key);
+	const char *s, *hex;
+	char *end;
+
+	if (!v || !json_object_is_type(v, json_type_string))
+		return fail(rd, "\"%s\" is not an address string", key);
+	s = json_object_get_string(v);
+	hex = strncmp(s, "0x", 2) ? s : s + 2;
+	/* strtoul would take a sign or blanks */
+	if (!isxdigit((unsigned char)*hex))
+		return fail(rd, "\"%s\" is not a hex address", key);
+	errno = 0;
+	*out = strtoul(hex, &end, 16);
+	if (errno || *end)
+		return fail(rd, "\"%s\" is not a hex address", key);
+	return 0;
+}
+
+static int read_frame(struct reader *rd, struct json_object *o,
+		      struct zw_frame *f)
+{
+	bool bad = false;
+
+	if (!json_object_is_type(o, json_type_object))
+		return fail(rd, "not an object");
+	f->binary = get_str(rd, o, "binary", &bad);
+	f->function = get_str(rd, o, "function", &bad);
+	f->build_id = get_str(rd, o, "build_id", &bad);
+	if (bad || get_addr(rd, o, "pc", &f->pc) < 0 ||
+	    get_addr(rd, o, "offset", &f->offset) < 0 ||
+	    get_addr(rd, o, "func_offset", &f->func_offset) < 0)
+		return -1;
+	return 0;
+}
+
+/* "stack": [frame...] into st, *out = st; absent or null: *out = NULL.
+ * Frames past ZW_STACK_MAX are dropped unread, as argv past ZW_ARGV_MAX:
+ * a newer writer may unwind deeper. */
+static int read_stack(struct reader *rd, struct json_object *o,
+		      struct zw_stack *st, const struct zw_stack **out)
+{
+	struct json_object *v = field(o, "stack");
+	size_t n;
+
+	*out = NULL;
+	if (is_null(v))
+		return 0;
+	if (!json_object_is_type(v, json_type_array))
+		return fail(rd, "\"stack\" is not a list");
+	n = json_object_array_length(v);
+	st->n = 0;
+	for (size_t i = 0; i < n && i < ZW_STACK_MAX; i++) {
+		char why[sizeof(rd->why)];
+
+		if (read_frame(rd, json_object_array_get_idx(v, i),
+			       &st->frames[st->n]) < 0) {
+			memcpy(why, rd->why, sizeof(why));
+			return fail(rd, "\"stack\" frame %zu: %s", i, why);
+		}
+		st->n++;
+	}
+	*out = st;
+	return 0;
+}
+
 /* --------------------------------------------------- event payloads */
 
 static int read_spawn(struct reader *rd, struct json_object *o,
-		      struct zw_event *ev)
+		      struct zw_event *ev, struct zw_stack *st)
 {
 	bool bad = false;
 
@@ -296,7 +367,8 @@ static int read_spawn(struct reader *rd, struct json_object *o,
 	ev->spawn.syscall = get_str(rd, o, "syscall", &bad);
 	if (bad || get_pid(rd, o, "tid", true, &ev->tid) < 0 ||
 	    get_pid(rd, o, "ppid", false, &ev->spawn.ppid) < 0 ||
-	    get_pid(rd, o, "creator", true, &ev->spawn.creator) < 0)
+	    get_pid(rd, o, "creator", true, &ev->spawn.creator) < 0 ||
+	    read_stack(rd, o, st, &ev->spawn.stack) < 0)
 		return -1;
 	return get_flags(rd, o, "flags", decode_clone_flags, &ev->spawn.flags);
 }
@@ -438,7 +510,7 @@ static int read_attach(struct reader *rd, struct json_object *o,
 }
 
 static int read_diagnosis(struct reader *rd, struct json_object *o,
-			  struct zw_event *ev)
+			  struct zw_event *ev, struct zw_stack *st)
 {
 	const char *state;
 	bool bad = false;
@@ -450,7 +522,8 @@ static int read_diagnosis(struct reader *rd, struct json_object *o,
 	ev->diagnosis.sigchld = get_str(rd, o, "sigchld", &bad);
 	if (bad || get_pid(rd, o, "parent", true, &ev->diagnosis.parent) < 0 ||
 	    get_int(rd, o, "waits_seen", true, 0, &waits) < 0 ||
-	    get_bool(rd, o, "sigchld_blocked", &ev->diagnosis.sigchld_blocked) < 0)
+	    get_bool(rd, o, "sigchld_blocked", &ev->diagnosis.sigchld_blocked) < 0 ||
+	    read_stack(rd, o, st, &ev->diagnosis.stack) < 0)
 		return -1;
 	if (!ev->diagnosis.text)
 		return fail(rd, "\"text\": missing");
@@ -469,11 +542,14 @@ static int event_type(const char *name)
 	return -1;
 }
 
+/* argv and st hold what ev points to; like its strings, they live as
+ * long as the line's JSON object, until the model has been fed. */
 static int read_payload(struct reader *rd, struct json_object *o,
-			struct zw_event *ev, const char **argv)
+			struct zw_event *ev, const char **argv,
+			struct zw_stack *st)
 {
 	switch (ev->type) {
-	case ZW_EV_SPAWN: return read_spawn(rd, o, ev);
+	case ZW_EV_SPAWN: return read_spawn(rd, o, ev, st);
 	case ZW_EV_EXEC: return read_exec(rd, o, ev, argv);
 	case ZW_EV_EXIT: return read_exit(rd, o, ev);
 	case ZW_EV_SIGNAL: return read_signal(rd, o, ev);
@@ -483,7 +559,7 @@ static int read_payload(struct reader *rd, struct json_object *o,
 		       get_pid(rd, o, "to", false, &ev->reparent.to) < 0 ? -1 : 0;
 	case ZW_EV_REAP: return read_reap(rd, o, ev);
 	case ZW_EV_ATTACH: return read_attach(rd, o, ev);
-	case ZW_EV_DIAGNOSIS: return read_diagnosis(rd, o, ev);
+	case ZW_EV_DIAGNOSIS: return read_diagnosis(rd, o, ev, st);
 	default: return 0;
 	}
 }
@@ -509,6 +585,7 @@ static int feed_object(struct reader *rd, struct json_object *o,
 		       struct model *m, struct trace_stats *st)
 {
 	const char *argv[ZW_ARGV_MAX];
+	struct zw_stack stack;
 	struct zw_event ev = { 0 };
 	struct json_object *t = field(o, "t");
 	bool bad = false;
@@ -536,7 +613,7 @@ static int feed_object(struct reader *rd, struct json_object *o,
 	if (!isfinite(ev.t))
 		return fail(rd, "\"t\" is not finite");
 	if (get_pid(rd, o, "pid", false, &ev.pid) < 0 ||
-	    read_payload(rd, o, &ev, argv) < 0)
+	    read_payload(rd, o, &ev, argv, &stack) < 0)
 		return -1;
 	model_feed(m, &ev);
 	if (ev.t > st->t_end)

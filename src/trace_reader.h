@@ -6,7 +6,9 @@
  * "zwatch-trace","version":1,...}, one line per event as --json writes
  * it, then "lifecycle" lines.  Lifecycle lines are ignored (the model
  * derives them again), as are unknown keys.  Reading streams: memory is
- * one line (at most TRACE_LINE_MAX bytes) plus what the model keeps.
+ * one line (at most TRACE_LINE_MAX bytes) plus what the model keeps.  An
+ * event's strings and stack point into its line and are valid only while
+ * the model is fed it: sinks copy what they keep.
  *
  * Damage is handled so: a last line cut short (the recorder was killed
  * mid-write) is a warning and what came before is kept; any other line

@@ -2,10 +2,11 @@
  * sink_json wrote (read, write again, compare byte for byte), rebuilds
  * the same lifecycle records, and reports damage as documented in
  * trace_reader.h: errors with line numbers, a warning for a cut-off last
- * line, unknown event types skipped. */
+ * line, unknown event types skipped; stacks read back or refused. */
 #include "config.h"
 #include "lifecycle.h"
 #include "sink.h"
+#include "stack.h"
 #include "trace_reader.h"
 #include "check.h"
 
@@ -164,6 +165,79 @@ static void test_damage(void)
 		"{\"event\":\"lifecycle\",\"pid\":2}\n", 0, 0, 1, 1);
 }
 
+#define FRAME_A "{\"pc\":\"0x55d0c0de14a8\",\"binary\":\"/t/forksite\",\"offset\":\"0x14a8\",\"function\":\"spawn_worker\",\"func_offset\":\"0x8\",\"build_id\":\"7474\"}"
+#define FRAME_B "{\"pc\":\"0x7ffd1000\",\"binary\":null,\"offset\":\"0\",\"function\":null,\"func_offset\":\"0\",\"build_id\":null}"
+#define SPAWN_K(stack) "{\"event\":\"spawn\",\"t\":0.100000,\"pid\":2,\"tid\":1,\"ppid\":1,\"creator\":1,\"syscall\":\"fork\",\"flags\":[]" stack "}\n"
+
+/* Stacks on spawn and diagnosis events come back as sink_json wrote them. */
+static void test_stack_round_trip(void)
+{
+	static const char ev[] =
+		SPAWN_K(",\"stack\":[" FRAME_A "," FRAME_B "]")
+		"{\"event\":\"exit\",\"t\":0.200000,\"pid\":2,\"exit_code\":0,\"exit_signal\":null,\"core_dumped\":false}\n"
+		"{\"event\":\"diagnosis\",\"t\":0.300000,\"pid\":2,\"parent\":1,\"text\":\"why\",\"parent_state\":\"S\",\"parent_syscall\":\"wait4\",\"waits_seen\":0,\"sigchld\":\"default\",\"sigchld_blocked\":false,\"stack\":[" FRAME_B "]}\n"
+		SPAWN_K(",\"stack\":[]");
+	static char text[sizeof(HEADER) + sizeof(ev)];
+	struct trace_stats st;
+	char *out;
+
+	snprintf(text, sizeof(text), "%s%s", HEADER, ev);
+	CHECK_INT(run(text, &out, &st, NULL), 0);
+	CHECK(!strncmp(out, ev, strlen(ev)));
+	free(out);
+}
+
+/* Frames past ZW_STACK_MAX are dropped unread, not an error. */
+static void test_stack_too_deep(void)
+{
+	size_t cap = sizeof(HEADER) + 40 * sizeof(FRAME_A) + 512, n;
+	char *text = malloc(cap), *out, *p;
+	struct trace_stats st;
+
+	n = (size_t)snprintf(text, cap, "%s{\"event\":\"spawn\",\"t\":0.1,"
+			     "\"pid\":2,\"ppid\":1,\"stack\":[", HEADER);
+	for (int i = 0; i < ZW_STACK_MAX + 4; i++)
+		n += (size_t)snprintf(text + n, cap - n, "%s%s", i ? "," : "",
+				      i <= ZW_STACK_MAX ? FRAME_A : "17");
+	snprintf(text + n, cap - n, "]}\n");
+	CHECK_INT(run(text, &out, &st, NULL), 0);
+	n = 0;
+	for (p = out; (p = strstr(p, "spawn_worker")); p++)
+		n++;
+	CHECK_INT(n, ZW_STACK_MAX);
+	free(out);
+	free(text);
+}
+
+static void test_stack_damage(void)
+{
+	static const char *const bad[] = {
+		SPAWN_K(",\"stack\":{}"),
+		SPAWN_K(",\"stack\":\"main\""),
+		SPAWN_K(",\"stack\":[1]"),
+		SPAWN_K(",\"stack\":[" FRAME_A ",[]]"),
+		SPAWN_K(",\"stack\":[{\"pc\":12,\"offset\":\"0\",\"func_offset\":\"0\"}]"),
+		SPAWN_K(",\"stack\":[{\"pc\":\"0xzz\",\"offset\":\"0\",\"func_offset\":\"0\"}]"),
+		SPAWN_K(",\"stack\":[{\"pc\":\"-0x1\",\"offset\":\"0\",\"func_offset\":\"0\"}]"),
+		SPAWN_K(",\"stack\":[{\"pc\":\" 1\",\"offset\":\"0\",\"func_offset\":\"0\"}]"),
+		SPAWN_K(",\"stack\":[{\"pc\":\"0x\",\"offset\":\"0\",\"func_offset\":\"0\"}]"),
+		SPAWN_K(",\"stack\":[{\"pc\":\"0x10000000000000000\",\"offset\":\"0\",\"func_offset\":\"0\"}]"),
+		SPAWN_K(",\"stack\":[{\"offset\":\"0\",\"func_offset\":\"0\"}]"),
+		SPAWN_K(",\"stack\":[{\"pc\":\"1\",\"offset\":\"0\",\"func_offset\":\"0\",\"binary\":5}]"),
+		SPAWN_K(",\"stack\":[{\"pc\":\"1\",\"offset\":\"0\",\"func_offset\":\"0\",\"function\":[]}]"),
+		"{\"event\":\"diagnosis\",\"t\":0.3,\"pid\":2,\"text\":\"why\",\"stack\":[null]}\n",
+	};
+	char text[1024];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "%s%s%s", HEADER, EV1, bad[i]);
+		damaged(text, -1, 3, 1, 0);
+	}
+	/* null is no stack; unknown frame keys are ignored */
+	damaged(HEADER SPAWN_K(",\"stack\":null"), 0, 0, 1, 0);
+	damaged(HEADER SPAWN_K(",\"stack\":[{\"pc\":\"1\",\"offset\":\"0\",\"func_offset\":\"0\",\"inlined\":true}]"), 0, 0, 1, 0);
+}
+
 static void test_long_line(void)
 {
 	size_t n = TRACE_LINE_MAX + 100;
@@ -187,6 +261,9 @@ int main(void)
 {
 	test_round_trip();
 	test_damage();
+	test_stack_round_trip();
+	test_stack_too_deep();
+	test_stack_damage();
 	test_long_line();
 	return CHECK_DONE();
 }
