@@ -3,13 +3,15 @@
  * processes or a selection; optionally fail (exit 3) on zombie leaks.
  *
  * Data flows as in live mode: trace reader -> model -> filter sink ->
- * output sink (+ leak check).  Only Perfetto output filters events, and
+ * output sink (+ leak check).  The text and HTML reports show fork sites,
+ * which events hold: a forksites sink beside the filter keeps them.  Only Perfetto output filters events, and
  * events can only be filtered once the selection is known, so that case
  * reads the file twice: the first pass decides, the second writes.
  */
 #include "config.h"
 #include "report.h"
 #include "duration.h"
+#include "forksites.h"
 #include "leakcheck.h"
 #include "lifecycle.h"
 #include "report_sinks.h"
@@ -194,8 +196,9 @@ static struct sink *output_sink(const struct report_opts *o, FILE *fp,
 	}
 }
 
-/* One pass over the trace: reader -> model -> filter -> sinks. */
-static int run_pass(const struct report_opts *o, FILE *in,
+/* One pass over the trace: reader -> model -> filter -> sinks, and tap
+ * (or NULL) seeing every event before the filter. */
+static int run_pass(const struct report_opts *o, FILE *in, struct sink *tap,
 		    struct sink *const *inner, size_t n, const bool *by_seq,
 		    size_t nseq, struct trace_header *hdr, bool **selection,
 		    size_t *nsel)
@@ -203,7 +206,8 @@ static int run_pass(const struct report_opts *o, FILE *in,
 	struct sink *filter = sink_filter_new(&o->sel, inner, n,
 					      o->format == FMT_PERFETTO,
 					      by_seq, nseq);
-	struct model *m = model_new(&filter, 1);
+	struct sink *sinks[2] = { filter, tap };
+	struct model *m = model_new(sinks, tap ? 2 : 1);
 	struct trace_stats st;
 	int r = trace_read(in, o->file, m, hdr, &st);
 
@@ -228,7 +232,7 @@ static int first_pass(const struct report_opts *o, FILE *in, bool **sel,
 		      size_t *nsel)
 {
 	struct trace_header hdr;
-	int r = run_pass(o, in, NULL, 0, NULL, 0, &hdr, sel, nsel);
+	int r = run_pass(o, in, NULL, NULL, 0, NULL, 0, &hdr, sel, nsel);
 
 	trace_header_free(&hdr);
 	if (r < 0)
@@ -279,7 +283,10 @@ static int write_report(const struct report_opts *o, FILE *in, FILE *out,
 			const bool *by_seq, size_t nseq)
 {
 	struct trace_header hdr;
-	struct report_info info = { .file = o->file, .hdr = &hdr };
+	bool sites = o->format == FMT_TEXT || o->format == FMT_HTML;
+	struct forksites *fs = sites ? forksites_new() : NULL;
+	struct sink *tap = sites ? forksites_sink_new(fs) : NULL;
+	struct report_info info = { .file = o->file, .hdr = &hdr, .sites = fs };
 	struct sink *sinks[2];
 	size_t n = 0, leaks = 0;
 	bool check = o->fail_on_leak || !isnan(o->max_zombie_age);
@@ -289,11 +296,14 @@ static int write_report(const struct report_opts *o, FILE *in, FILE *out,
 	sinks[n++] = output_sink(o, out, &info);
 	if (check)
 		sinks[n++] = leakcheck_sink_new(o->max_zombie_age, stderr);
-	r = run_pass(o, in, sinks, n, by_seq, nseq, &hdr, NULL, NULL);
+	r = run_pass(o, in, tap, sinks, n, by_seq, nseq, &hdr, NULL, NULL);
 	if (check)
 		leaks = leakcheck_count(sinks[1]);
 	r = close_all(sinks, n, o->output ? o->output : "the report",
 		      r < 0 ? 1 : 0);
+	if (tap)
+		sink_close(tap);
+	forksites_free(fs);
 	trace_header_free(&hdr);
 	if (r == 0 && leaks) {
 		warnx_("%zu zombie leak%s in %s", leaks, leaks == 1 ? "" : "s",

@@ -10,13 +10,16 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+struct forksites;
 struct sink;
 struct trace_header;
 
-/* What the report is about, for titles.  Any field may be NULL. */
+/* What the report is about, for titles, and what the records do not
+ * say: where processes were forked.  Any field may be NULL. */
 struct report_info {
 	const char *file;
 	const struct trace_header *hdr;
+	const struct forksites *sites;	/* must outlive the summary */
 };
 
 struct sink *sink_report_text_new(FILE *fp, bool own_fp,

@@ -1,15 +1,19 @@
 /* sink_html.c - one self-contained HTML page (inline SVG, CSS and a few
  * lines of JS, nothing fetched): a bar per process in tree order, coloured
- * by state, details on hover, and the summary table.  Every string from
- * the trace goes through put_html(): the trace file is untrusted input.
+ * by state, details on hover, the summary table, and where the longest
+ * zombies were forked.  Every string from the trace goes through
+ * put_html(): the trace file is untrusted input.
  */
 #include "config.h"
 #include "decode.h"
+#include "forksites.h"
 #include "lifecycle.h"
 #include "proctree.h"
 #include "report_sinks.h"
 #include "report_stats.h"
+#include "report_view.h"
 #include "sink.h"
+#include "stack.h"
 #include "trace_reader.h"
 #include "util.h"
 
@@ -24,13 +28,6 @@
 #define TOP 28
 #define INDENT 14
 #define MAX_INDENT 12
-
-struct html {
-	struct sink base;	/* first: sink_close frees the whole */
-	const struct report_info *info;
-	struct proctree tree;
-	double t_end;
-};
 
 /* Text or attribute content, escaped; control characters become U+FFFD
  * (invalid in XML, and the page stays parseable as XHTML-ish SVG). */
@@ -72,7 +69,9 @@ static const char css[] =
 	"th{background:#f5f5f5}td.n{text-align:right;font-family:monospace}"
 	"#tip{position:fixed;display:none;background:#222;color:#fff;"
 	"padding:6px 8px;border-radius:4px;font:12px monospace;"
-	"white-space:pre;pointer-events:none}";
+	"white-space:pre;pointer-events:none}"
+	"h2{font-size:16px;margin:18px 0 6px}details.site{margin:3px 0}"
+	"details.site pre{margin:2px 0 6px 18px;font:12px ui-monospace,monospace}";
 
 /* Shows a row's data-tip next to the pointer; marks the page as run. */
 static const char js[] =
@@ -83,23 +82,6 @@ static const char js[] =
 	"tip.style.left=(e.clientX+14)+'px';tip.style.top=(e.clientY+10)+'px';});"
 	"g.addEventListener('mouseleave',function(){tip.style.display='none';});"
 	"});document.body.setAttribute('data-zwatch-ready','1');})();";
-
-static void html_event(struct sink *s, const struct zw_event *ev,
-		       const struct zw_life *subject)
-{
-	(void)s;
-	(void)ev;
-	(void)subject;
-}
-
-static void html_lifecycle(struct sink *s, const struct zw_life *l,
-			   double t_end)
-{
-	struct html *h = (struct html *)s;
-
-	h->t_end = t_end;
-	proctree_add(&h->tree, l);
-}
 
 static void put_head(FILE *fp, const struct report_info *info)
 {
@@ -314,46 +296,85 @@ static void put_worst(FILE *fp, const struct report_stats *rs)
 	fputs("</table>\n", fp);
 }
 
+static void put_frames(FILE *fp, const struct report_view *v, unsigned id)
+{
+	struct zw_stack st;
+
+	report_view_stack(v, id, &st);
+	for (size_t i = 0; i < st.n; i++) {
+		fprintf(fp, "\n#%-2zu ", i);
+		sink_put_frame(fp, &st.frames[i], put_html);
+	}
+}
+
+static void put_site(FILE *fp, const struct report_view *v,
+		     const struct report_site *site)
+{
+	const struct forksite_diag *d = site->diag;
+	const struct zw_life *l = site->rec;
+
+	fprintf(fp, "<details class=\"site\" id=\"site-%d\"><summary>%d ",
+		l->pid, l->pid);
+	put_html(fp, l->comm[0] ? l->comm : "?");
+	fprintf(fp, ", zombie %.6f s%s</summary><pre>", site->zombie,
+		l->final == ZW_FINAL_ZOMBIE ? ", still a zombie at the end" : "");
+	if (site->spawn) {
+		fputs("forked at:", fp);
+		put_frames(fp, v, site->spawn);
+	} else {
+		fputs(isnan(l->born) ? "forked before tracing began" :
+		      "fork site not recorded", fp);
+	}
+	if (d) {
+		fprintf(fp, "\n\ndiagnosed at %.6f s: ", d->t);
+		put_html(fp, d->text);
+		if (d->stack) {
+			fprintf(fp, "\nparent %d was at:", d->parent);
+			put_frames(fp, v, d->stack);
+		}
+	}
+	fputs("</pre></details>\n", fp);
+}
+
+static void put_sites(FILE *fp, const struct report_view *v)
+{
+	if (!v->nsites)
+		return;
+	if (!v->have_sites) {
+		fputs("<p id=\"forksites\">Fork sites are not in this trace "
+		      "(<code>zwatch -k -w FILE</code> records them).</p>\n", fp);
+		return;
+	}
+	fputs("<h2>Fork sites of the longest zombies</h2>\n"
+	      "<div id=\"forksites\">\n", fp);
+	for (size_t k = 0; k < v->nsites; k++)
+		put_site(fp, v, &v->sites[k]);
+	fputs("</div>\n", fp);
+}
+
 static void html_summary(struct sink *s, const struct zw_summary *sum)
 {
-	struct html *h = (struct html *)s;
-	struct report_stats rs;
+	struct report_view *v = report_view_finish(s, sum);
 	FILE *fp = s->fp;
 
-	if (!h->tree.len)
-		h->t_end = sum->duration;
-	proctree_build(&h->tree);
-	report_stats_compute(&h->tree, h->t_end, &rs);
-	put_head(fp, h->info);
-	put_chart(fp, &h->tree, h->t_end);
-	put_summary(fp, &rs);
-	put_worst(fp, &rs);
+	put_head(fp, v->info);
+	put_chart(fp, &v->tree, v->t_end);
+	put_summary(fp, &v->rs);
+	put_worst(fp, &v->rs);
+	put_sites(fp, v);
 	fprintf(fp, "<div id=\"tip\"></div>\n<script>%s</script>\n"
 		"</body></html>\n", js);
 	sink_check(s);
 }
 
-static int html_close(struct sink *s)
-{
-	proctree_free(&((struct html *)s)->tree);
-	return 0;
-}
-
 static const struct sink_ops html_ops = {
-	.event = html_event,
-	.lifecycle = html_lifecycle,
+	.event = report_view_event,
+	.lifecycle = report_view_lifecycle,
 	.summary = html_summary,
-	.close = html_close,
+	.close = report_view_close,
 };
 
 struct sink *sink_html_new(FILE *fp, bool own_fp, const struct report_info *info)
 {
-	struct html *h = xcalloc(1, sizeof(*h));
-
-	h->base.ops = &html_ops;
-	h->base.fp = fp;
-	h->base.own_fp = own_fp;
-	h->info = info;
-	proctree_init(&h->tree);
-	return &h->base;
+	return report_view_new(&html_ops, fp, own_fp, info);
 }

@@ -1,14 +1,18 @@
 /* sink_report.c - zwatch report's text: a header, one line per process in
- * tree order with a timeline bar, then the summary.  Lines are stable
- * and greppable ("  key: value" in the summary).
+ * tree order with a timeline bar, the summary, then where the longest
+ * zombies were forked.  Lines are stable and greppable ("  key: value"
+ * in the summary).
  */
 #include "config.h"
 #include "decode.h"
+#include "forksites.h"
 #include "lifecycle.h"
 #include "proctree.h"
 #include "report_sinks.h"
 #include "report_stats.h"
+#include "report_view.h"
 #include "sink.h"
+#include "stack.h"
 #include "trace_reader.h"
 #include "util.h"
 
@@ -18,29 +22,6 @@
 #define BAR_WIDTH 40
 #define MAX_INDENT 8
 #define MAX_LISTED 10
-
-struct report_text {
-	struct sink base;	/* first: sink_close frees the whole */
-	const struct report_info *info;
-	struct proctree tree;
-	double t_end;
-};
-
-static void rt_event(struct sink *s, const struct zw_event *ev,
-		     const struct zw_life *subject)
-{
-	(void)s;
-	(void)ev;
-	(void)subject;
-}
-
-static void rt_lifecycle(struct sink *s, const struct zw_life *l, double t_end)
-{
-	struct report_text *r = (struct report_text *)s;
-
-	r->t_end = t_end;
-	proctree_add(&r->tree, l);
-}
 
 /* A comm from a trace file is untrusted: no control characters reach the
  * terminal.  Returns buf (16 bytes). */
@@ -246,43 +227,95 @@ static void put_summary(FILE *fp, const struct proctree *t,
 	put_worst(fp, rs);
 }
 
+static void put_frames(FILE *fp, const struct report_view *v, unsigned id)
+{
+	struct zw_stack st;
+
+	report_view_stack(v, id, &st);
+	for (size_t i = 0; i < st.n; i++) {
+		fprintf(fp, "      #%-2zu ", i);
+		sink_put_frame(fp, &st.frames[i], put_clean);
+		putc('\n', fp);
+	}
+}
+
+/* Where site k was forked: its frames, or a word on why there are none;
+ * a stack already shown is named, not repeated. */
+static void put_forked_at(FILE *fp, const struct report_view *v, size_t k)
+{
+	const struct report_site *site = &v->sites[k];
+
+	if (!site->spawn) {
+		fputs(isnan(site->rec->born) ? ", forked before tracing began\n" :
+		      ", fork site not recorded\n", fp);
+		return;
+	}
+	for (size_t j = 0; j < k; j++) {
+		if (v->sites[j].spawn == site->spawn) {
+			fprintf(fp, ", forked at the same site as %d\n",
+				v->sites[j].rec->pid);
+			return;
+		}
+	}
+	fputs(", forked at:\n", fp);
+	put_frames(fp, v, site->spawn);
+}
+
+static void put_site(FILE *fp, const struct report_view *v, size_t k)
+{
+	const struct report_site *site = &v->sites[k];
+	const struct forksite_diag *d = site->diag;
+	char cb[16], what[48];
+
+	fate(site->rec, what, sizeof(what));
+	fprintf(fp, "  %d %s, zombie %.6f s, %s", site->rec->pid,
+		comm_of(site->rec, cb), site->zombie, what);
+	put_forked_at(fp, v, k);
+	if (!d)
+		return;
+	fprintf(fp, "    diagnosed at %.6f s: ", d->t);
+	put_clean(fp, d->text);
+	putc('\n', fp);
+	if (d->stack) {
+		fprintf(fp, "    parent %d was at:\n", d->parent);
+		put_frames(fp, v, d->stack);
+	}
+}
+
+static void put_sites(FILE *fp, const struct report_view *v)
+{
+	if (!v->nsites)
+		return;
+	if (!v->have_sites) {
+		fputs("\nfork sites: not in this trace (zwatch -k -w FILE records "
+		      "them)\n", fp);
+		return;
+	}
+	fputs("\nfork sites of the longest zombies\n", fp);
+	for (size_t k = 0; k < v->nsites; k++)
+		put_site(fp, v, k);
+}
+
 static void rt_summary(struct sink *s, const struct zw_summary *sum)
 {
-	struct report_text *r = (struct report_text *)s;
-	struct report_stats rs;
+	struct report_view *v = report_view_finish(s, sum);
 
-	if (!r->tree.len)
-		r->t_end = sum->duration;
-	proctree_build(&r->tree);
-	report_stats_compute(&r->tree, r->t_end, &rs);
-	put_header(s->fp, r->info);
-	put_tree(s->fp, &r->tree, r->t_end);
-	put_summary(s->fp, &r->tree, &rs);
+	put_header(s->fp, v->info);
+	put_tree(s->fp, &v->tree, v->t_end);
+	put_summary(s->fp, &v->tree, &v->rs);
+	put_sites(s->fp, v);
 	sink_check(s);
 }
 
-static int rt_close(struct sink *s)
-{
-	proctree_free(&((struct report_text *)s)->tree);
-	return 0;
-}
-
 static const struct sink_ops report_text_ops = {
-	.event = rt_event,
-	.lifecycle = rt_lifecycle,
+	.event = report_view_event,
+	.lifecycle = report_view_lifecycle,
 	.summary = rt_summary,
-	.close = rt_close,
+	.close = report_view_close,
 };
 
 struct sink *sink_report_text_new(FILE *fp, bool own_fp,
 				  const struct report_info *info)
 {
-	struct report_text *r = xcalloc(1, sizeof(*r));
-
-	r->base.ops = &report_text_ops;
-	r->base.fp = fp;
-	r->base.own_fp = own_fp;
-	r->info = info;
-	proctree_init(&r->tree);
-	return &r->base;
+	return report_view_new(&report_text_ops, fp, own_fp, info);
 }

@@ -197,6 +197,7 @@ tests_unit_test_trace_reader_LDADD = $(ZW_LIBS)
 REPORT_E2E_TESTS = \
 	tests/e2e/test_report_formats.py \
 	tests/e2e/test_report_errors.py \
+	tests/e2e/test_report_stacks.py \
 	tests/e2e/test_report_html_chromium.py
 TESTS += $(REPORT_E2E_TESTS)
 EXTRA_DIST += \

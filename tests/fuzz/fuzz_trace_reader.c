@@ -8,6 +8,7 @@
 #include "config.h"
 #include "lifecycle.h"
 #ifndef FUZZ_READER_ONLY
+#include "forksites.h"
 #include "report_sinks.h"
 #endif
 #include "sink.h"
@@ -32,6 +33,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sink *sinks[6];
 	struct trace_header hdr;
+#ifndef FUZZ_READER_ONLY
+	struct forksites *fs = forksites_new();
+	struct report_info info = { .file = "fuzz", .hdr = &hdr, .sites = fs };
+#endif
 	struct trace_stats st;
 	struct model *m;
 	size_t n = 0;
@@ -45,9 +50,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sinks[n++] = sink_json_new(devnull(), true);
 	sinks[n++] = sink_text_new(devnull(), true, true, false);
 #ifndef FUZZ_READER_ONLY
-	sinks[n++] = sink_report_text_new(devnull(), true, NULL);
+	sinks[n++] = forksites_sink_new(fs);
+	sinks[n++] = sink_report_text_new(devnull(), true, &info);
 	sinks[n++] = sink_perfetto_new(devnull(), true);
-	sinks[n++] = sink_html_new(devnull(), true, NULL);
+	sinks[n++] = sink_html_new(devnull(), true, &info);
 #endif
 	m = model_new(sinks, n);
 	if (trace_read(fp, "fuzz", m, &hdr, &st) == 0)
@@ -55,6 +61,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < n; i++)
 		sink_close(sinks[i]);
 	model_free(m);
+#ifndef FUZZ_READER_ONLY
+	forksites_free(fs);
+#endif
 	trace_header_free(&hdr);
 	fclose(fp);
 	return 0;

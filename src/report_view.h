@@ -1,0 +1,58 @@
+/* report_view.h - what the text and HTML reports share: a sink that keeps
+ * the records it is handed and, at the summary, builds the process tree,
+ * the figures, and the list of zombies whose fork sites are shown.  Each
+ * report supplies only its summary function, which writes.
+ */
+#ifndef ZWATCH_REPORT_VIEW_H
+#define ZWATCH_REPORT_VIEW_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "proctree.h"
+#include "report_stats.h"
+#include "sink.h"
+
+struct forksite_diag;
+struct report_info;
+
+/* Zombies whose fork sites a report shows. */
+#define REPORT_SITES 10
+
+struct report_site {
+	const struct zw_life *rec;
+	double zombie;			/* seconds */
+	unsigned spawn;			/* forksites stack id, 0: none */
+	const struct forksite_diag *diag;	/* latest, or NULL */
+};
+
+struct report_view {
+	struct sink base;		/* first: sink_close frees the whole */
+	const struct report_info *info;
+	struct proctree tree;
+	double t_end;
+	/* filled by report_view_finish: */
+	struct report_stats rs;
+	struct report_site sites[REPORT_SITES];
+	size_t nsites;
+	bool have_sites;		/* the trace has stacks or diagnoses */
+};
+
+/* A report sink whose ops use report_view_event, _lifecycle and _close
+ * and a summary of its own that calls report_view_finish. */
+struct sink *report_view_new(const struct sink_ops *ops, FILE *fp,
+			     bool own_fp, const struct report_info *info);
+void report_view_event(struct sink *s, const struct zw_event *ev,
+		       const struct zw_life *subject);
+void report_view_lifecycle(struct sink *s, const struct zw_life *l,
+			   double t_end);
+int report_view_close(struct sink *s);
+/* At the summary: tree, figures, sites.  Leaks come first among the
+ * sites, then the longest zombies, of the records handed (so a
+ * --min-zombie report shows those that passed it). */
+struct report_view *report_view_finish(struct sink *s,
+				       const struct zw_summary *sum);
+/* The stack of a site (id nonzero) into out. */
+void report_view_stack(const struct report_view *v, unsigned id,
+		       struct zw_stack *out);
+
+#endif
