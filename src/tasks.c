@@ -134,8 +134,10 @@ void tasks_del_proc(struct tasks *t, struct proc *p)
 		list_del(pos);
 	list_del(&p->sibling);
 	list_del(&p->pending);
-	if (p->pidfd >= 0)
+	if (p->pidfd >= 0) {
 		close(p->pidfd);
+		t->pidfds--;
+	}
 	if (p->stat_fd >= 0) {
 		close(p->stat_fd);
 		t->stat_fds--;

@@ -79,6 +79,7 @@ struct tasks {
 	struct list_link unattributed;
 	int live_threads;
 	int stat_fds;		/* procs with a stat_fd */
+	int pidfds;		/* procs with a pidfd */
 };
 
 void tasks_init(struct tasks *t);

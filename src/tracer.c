@@ -98,7 +98,8 @@ struct tracer {
 	int root;
 	int root_status;
 	bool root_done;
-	int stop_signal;	/* SIGINT/SIGTERM/SIGHUP received */
+	struct sigaction old_actions[3];	/* of stop_signals[], restored */
+	bool caught;			/* old_actions are set */
 	double diagnose_after;	/* --diagnose, 0: off */
 	struct stacker *stacker;	/* -k, and parents' stacks for --diagnose */
 	bool spawn_stacks;		/* -k */
@@ -106,6 +107,26 @@ struct tracer {
 	double next_diag_scan;
 	char self_comm[16];
 };
+
+/* SIGINT, SIGTERM and SIGHUP make zwatch detach.  Their handler notes
+ * which came and interrupts the tracee resumed last (wake_tid): that stop
+ * wakes a blocking waitpid() or, through SIGCHLD, epoll_wait(), however
+ * late in the loop the signal lands; a flag alone could be missed just
+ * before either call. */
+static const int stop_signals[3] = { SIGINT, SIGTERM, SIGHUP };
+static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t wake_tid;
+
+static void on_stop_signal(int sig)
+{
+	int saved = errno;
+
+	if (!stop_signal)
+		stop_signal = sig;
+	if (wake_tid > 0)
+		ptrace(PTRACE_INTERRUPT, (pid_t)wake_tid, 0, 0);
+	errno = saved;
+}
 
 static double now(const struct tracer *tr)
 {
@@ -270,6 +291,7 @@ static void on_released(struct tracer *tr, struct proc *p, double t,
 	if (p->pidfd >= 0) {
 		close(p->pidfd);
 		p->pidfd = -1;
+		tr->tasks.pidfds--;
 	}
 	p->released_at = t;
 	p->maybe_autoreap = at_exit;
@@ -328,6 +350,7 @@ static bool watch_release(struct tracer *tr, struct proc *p)
 		return true;
 	}
 	p->pidfd = fd;
+	tr->tasks.pidfds++;
 	return true;
 }
 
@@ -780,6 +803,18 @@ static void on_proc_exit(struct tracer *tr, struct proc *p)
 		check_adoption(tr, p, parent);
 }
 
+/* A traced thread other than gone, for on_stop_signal to interrupt (one
+ * in group-stop reports that interrupt too). */
+static int any_live_tid(const struct tracer *tr, const struct task *gone)
+{
+	void *val;
+
+	for (size_t i = 0; intmap_next(&tr->tasks.by_tid, &i, &val);)
+		if (val != gone)
+			return ((struct task *)val)->tid;
+	return 0;
+}
+
 static void on_thread_exit(struct tracer *tr, struct task *task, int status)
 {
 	struct proc *p = task->proc;
@@ -789,6 +824,8 @@ static void on_thread_exit(struct tracer *tr, struct task *task, int status)
 	/* With exit_group() every thread carries the group's status; the
 	 * last one to go speaks for the process. */
 	p->status = status;
+	if (wake_tid == task->tid)
+		wake_tid = any_live_tid(tr, task);
 	tasks_del_thread(&tr->tasks, task);
 	if (p->nthreads == 0)
 		on_proc_exit(tr, p);
@@ -943,6 +980,7 @@ static void resume(struct tracer *tr, struct task *task, struct resume r)
 		break;
 	}
 	task->stopped = false;
+	wake_tid = task->tid;
 	/* ESRCH: killed meanwhile; its exit notification is on its way. */
 	if (err < 0 && err != -ESRCH)
 		warn_errno(-err, "cannot restart %d", task->tid);
@@ -1278,23 +1316,39 @@ static void on_pidfd_hup(struct tracer *tr, int pid)
 static void read_signals(struct tracer *tr)
 {
 	struct signalfd_siginfo si[16];
-	ssize_t n;
 
 	/* One read: standard signals do not queue, so 16 slots hold all
 	 * that can be pending; epoll says so again if more arrive. */
-	n = read(tr->sigfd, si, sizeof(si));
-	for (ssize_t i = 0; i < n / (ssize_t)sizeof(si[0]); i++)
-		if (si[i].ssi_signo != SIGCHLD && !tr->stop_signal)
-			tr->stop_signal = (int)si[i].ssi_signo;
+	if (read(tr->sigfd, si, sizeof(si)) < 0 && errno != EAGAIN &&
+	    errno != EINTR)
+		warn_errno(errno, "signalfd");
 }
 
-/* Collects every pending wait status; returns false when no tracee is left. */
+/* Nothing but a tracee's stop or exit can need us: no zombie watched by a
+ * pidfd or by polling, no deadline.  Then waitpid() may block: one system
+ * call per event instead of four (waitpid, epoll_wait, read, waitpid). */
+static bool may_block(const struct tracer *tr)
+{
+	return !tr->tasks.pidfds && !tr->poll_releases &&
+	       list_empty(&tr->tasks.unattributed) && !tr->tasks.early.len &&
+	       list_empty(&tr->diags) && !stop_signal &&
+	       !model_failed(tr->model);
+}
+
+/* Collects wait statuses while there are any, or blocks for the next one
+ * while nothing else can happen; returns false when no tracee is left. */
 static bool drain_waits(struct tracer *tr)
 {
 	int status, tid;
 
 	for (;;) {
-		tid = waitpid(-1, &status, __WALL | WNOHANG);
+		bool block = may_block(tr);
+
+		if (block && tr->tasks.live_threads == 0)
+			return true;
+		if (!wake_tid)	/* seized, never stopped yet (attach) */
+			wake_tid = any_live_tid(tr, NULL);
+		tid = waitpid(-1, &status, __WALL | (block ? 0 : WNOHANG));
 		if (tid > 0) {
 			handle_status(tr, tid, status);
 			continue;
@@ -1380,6 +1434,34 @@ static void detach_all(struct tracer *tr)
 	}
 }
 
+/* SA_RESTART: zwatch's other system calls go on undisturbed.  SIGHUP
+ * stays ignored if zwatch was started so (nohup); SIGINT and SIGTERM are
+ * caught even then (a shell ignores SIGINT in background jobs, and
+ * kill -INT must still detach).  In launch mode PROG is forked before
+ * this, so it inherits zwatch's own dispositions. */
+static void catch_stop_signals(struct tracer *tr)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal,
+				.sa_flags = SA_RESTART };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < ARRAY_SIZE(stop_signals); i++) {
+		struct sigaction *old = &tr->old_actions[i];
+
+		if (sigaction(stop_signals[i], NULL, old) == 0 &&
+		    (old->sa_handler != SIG_IGN || stop_signals[i] != SIGHUP))
+			sigaction(stop_signals[i], &sa, NULL);
+	}
+	tr->caught = true;
+}
+
+static void restore_stop_signals(struct tracer *tr)
+{
+	for (size_t i = 0; tr->caught && i < ARRAY_SIZE(stop_signals); i++)
+		sigaction(stop_signals[i], &tr->old_actions[i], NULL);
+	wake_tid = 0;
+}
+
 static int setup_fds(struct tracer *tr, sigset_t *orig_mask)
 {
 	struct epoll_event ee = { .events = EPOLLIN, .data.u64 = SIGFD_TAG };
@@ -1388,9 +1470,6 @@ static int setup_fds(struct tracer *tr, sigset_t *orig_mask)
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
 	if (sigprocmask(SIG_BLOCK, &mask, orig_mask) < 0)
 		return -errno;
 	tr->sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
@@ -1457,6 +1536,7 @@ static void tracer_cleanup(struct tracer *tr)
 	tasks_free(&tr->tasks);
 	intmap_free(&tr->ns_inits);
 	stacker_free(tr->stacker);
+	restore_stop_signals(tr);
 	if (tr->sigfd >= 0)
 		close(tr->sigfd);
 	if (tr->epfd >= 0)
@@ -1497,10 +1577,10 @@ static void run(struct tracer *tr)
 		bool any = drain_waits(tr);
 		double next;
 
-		if (tr->stop_signal || model_failed(model)) {
+		if (stop_signal || model_failed(model)) {
 			/* Losing the output must not harm the tracees. */
 			detach_all(tr);
-			if (!tr->stop_signal)
+			if (!stop_signal)
 				warnx_("output failed: detached; the traced "
 				       "processes go on untraced");
 			break;
@@ -1554,8 +1634,9 @@ int tracer_launch(const struct options *opts, struct model *model)
 		sigprocmask(SIG_SETMASK, &orig_mask, NULL);
 		return 1;
 	}
+	catch_stop_signals(&tr);
 	run(&tr);
-	ret = tr.stop_signal ? 128 + tr.stop_signal :
+	ret = stop_signal ? 128 + stop_signal :
 	      model_failed(model) ? 1 :
 	      tr.root_done ? tr.root_status : 1;
 	tracer_cleanup(&tr);
@@ -1642,6 +1723,7 @@ int tracer_attach(const struct options *opts, struct model *model)
 	if (err < 0)
 		warn_errno(-err, "cannot set up");
 	tr.t0 = clock_now();
+	catch_stop_signals(&tr);
 	if (err == 0)
 		err = attach_targets(&tr, opts, &set);
 	if (err < 0) {
