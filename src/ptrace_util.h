@@ -18,6 +18,9 @@ int pt_detach(int tid, int sig);
 int pt_geteventmsg(int tid, unsigned long *msg);
 int pt_getregs(int tid, arch_regs *regs);
 int pt_getsiginfo(int tid, siginfo_t *si);
+int pt_setregs(int tid, const arch_regs *regs);
+int pt_setsiginfo(int tid, const siginfo_t *si);
+int pt_singlestep(int tid, int sig);
 
 /* The syscall a tracee is stopped in, from PTRACE_GET_SYSCALL_INFO. */
 struct pt_syscall {
@@ -30,5 +33,23 @@ int pt_syscall_info(int tid, struct pt_syscall *sc);
 
 /* Reads len bytes at addr in the tracee; 0 or -errno. */
 int pt_read(int pid, unsigned long addr, void *buf, size_t len);
+/* Writes len bytes at addr in the tracee; 0 or -errno. */
+int pt_write(int pid, unsigned long addr, const void *buf, size_t len);
+
+/* Runs syscall nr(args) inside thread tid, which must be in a ptrace
+ * stop right after a syscall (a blocked call we interrupted, or one that
+ * just returned), and puts its registers back, so that the program does
+ * not notice.  *ret gets the call's return value (-errno on failure).
+ *
+ * Returns 0 when the call ran; -EOPNOTSUPP, leaving the thread as it
+ * was, when it is not stopped after a syscall instruction; -errno when
+ * ptrace failed.  On return the thread is still in a ptrace stop with its
+ * own registers, and the caller restarts it as it would have restarted
+ * the original stop, unless *status is nonzero: then the thread has
+ * moved on (it exited, or stopped for a signal or group-stop before the
+ * call could run) and *status is the wait status that says so, to be
+ * handled like any other waitpid() result, not the original stop. */
+int pt_inject_syscall(int tid, long nr, const unsigned long args[6],
+		      long *ret, int *status);
 
 #endif
