@@ -64,6 +64,17 @@ const struct flag_name decode_wait_options[] = {
 	{ 0, NULL }
 };
 
+const struct flag_name decode_sa_flags[] = {
+	{ SA_NOCLDSTOP, "SA_NOCLDSTOP" },
+	{ SA_NOCLDWAIT, "SA_NOCLDWAIT" },
+	{ SA_SIGINFO, "SA_SIGINFO" },
+	{ SA_ONSTACK, "SA_ONSTACK" },
+	{ SA_RESTART, "SA_RESTART" },
+	{ SA_NODEFER, "SA_NODEFER" },
+	{ SA_RESETHAND, "SA_RESETHAND" },
+	{ 0, NULL }
+};
+
 static const char *const signal_names[] = {
 	[SIGHUP] = "SIGHUP", [SIGINT] = "SIGINT", [SIGQUIT] = "SIGQUIT",
 	[SIGILL] = "SIGILL", [SIGTRAP] = "SIGTRAP", [SIGABRT] = "SIGABRT",

@@ -13,6 +13,8 @@ struct flag_name {
 
 extern const struct flag_name decode_clone_flags[];
 extern const struct flag_name decode_wait_options[];
+/* sigaction sa_flags (not SA_RESTORER: libc's own, always set). */
+extern const struct flag_name decode_sa_flags[];
 
 /* "SIGCHLD", "SIGRTMIN+3"; NULL for 0 or out of range. */
 const char *decode_signal_name(int sig);

@@ -1,7 +1,10 @@
 /* diagnose.c - explaining a lingering zombie from its parent's state. */
 #include "config.h"
 #include "diagnose.h"
+#include "decode.h"
+#include "elfsym.h"
 #include "procfs.h"
+#include "ptrace_util.h"
 #include "util.h"
 
 #include <errno.h>
@@ -110,6 +113,129 @@ int diagnose_collect(int pid, struct diag_facts *f)
 	return 0;
 }
 
+/* The kernel's struct sigaction, as rt_sigaction() fills it on x86_64. */
+struct kernel_sigaction {
+	unsigned long handler;
+	unsigned long flags;
+	unsigned long restorer;
+	unsigned long mask;
+};
+
+#ifndef SA_RESTORER
+#define SA_RESTORER 0x04000000
+#endif
+
+/* The file mapped at addr in pid, and addr's offset in it. */
+static int map_of(int pid, unsigned long addr, char *path, size_t len,
+		  unsigned long *off)
+{
+	char maps[64], line[4096 + 128], file[4096];
+	unsigned long start, end, offset;
+	int err = -ENOENT;
+	FILE *fp;
+
+	snprintf(maps, sizeof(maps), "/proc/%d/maps", pid);
+	fp = fopen(maps, "re");
+	if (!fp)
+		return -errno;
+	while (fgets(line, sizeof(line), fp)) {
+		file[0] = '\0';
+		if (sscanf(line, "%lx-%lx %*s %lx %*s %*s %4095[^\n]", &start,
+			   &end, &offset, file) < 3 || addr < start || addr >= end)
+			continue;
+		if (file[0] == '/') {
+			snprintf(path, len, "%s", file);
+			*off = addr - start + offset;
+			err = 0;
+		}
+		break;
+	}
+	fclose(fp);
+	return err;
+}
+
+/* Names the handler at sa->handler: "function+0xoff" from the ELF
+ * symbols of the file mapped there, and the file's name when it is not
+ * the program itself. */
+static void name_handler(int pid, struct diag_sigaction *sa)
+{
+	char path[4096], exe[4096];
+	struct elfsym_info info;
+	struct elfsym *es;
+	unsigned long off = 0;
+
+	snprintf(sa->name, sizeof(sa->name), "%#lx", sa->handler);
+	sa->file[0] = '\0';
+	if (map_of(pid, sa->handler, path, sizeof(path), &off) < 0)
+		return;
+	if (procfs_exe(pid, exe, sizeof(exe)) < 0 || strcmp(exe, path))
+		snprintf(sa->file, sizeof(sa->file), "%s",
+			 strrchr(path, '/') + 1);
+	/* A diagnosis is rare: a symbolizer for the one lookup. */
+	es = elfsym_new();
+	if (elfsym_lookup(es, path, off, &info) == 0 && info.function)
+		snprintf(sa->name, sizeof(sa->name), "%s+0x%lx",
+			 info.function, info.func_offset);
+	elfsym_free(es);
+}
+
+int diagnose_sigaction(int pid, int tid, struct diag_sigaction *sa,
+		       int *status)
+{
+	/* 8: the kernel's sigset_t, not libc's 128 bytes. */
+	unsigned long args[6] = { SIGCHLD, 0, 0, 8, 0, 0 };
+	unsigned char saved[sizeof(struct kernel_sigaction)];
+	struct kernel_sigaction ksa;
+	unsigned long scratch;
+	arch_regs regs;
+	long ret;
+	int err;
+
+	_Static_assert(sizeof(saved) <= ARCH_SCRATCH_MAX, "scratch too small");
+	*status = 0;
+	sa->known = false;
+	err = pt_getregs(tid, &regs);
+	if (err < 0)
+		return err;
+	/* The kernel writes old there; it is put back as it was. */
+	scratch = arch_scratch(&regs);
+	err = pt_read(tid, scratch, saved, sizeof(saved));
+	if (err < 0)
+		return err;
+	args[2] = scratch;
+	err = pt_inject_syscall(tid, SYS_rt_sigaction, args, &ret, status);
+	if (err < 0 && err != -EINTR)
+		return err;	/* -ESRCH: it exited, nothing to put back */
+	if (!err && ret < 0)
+		err = (int)ret;
+	if (!err)
+		err = pt_read(tid, scratch, &ksa, sizeof(ksa));
+	pt_write(tid, scratch, saved, sizeof(saved));
+	if (err < 0)
+		return err;
+	sa->known = true;
+	sa->handler = ksa.handler;
+	sa->flags = ksa.flags & ~(unsigned long)SA_RESTORER;
+	sa->mask = ksa.mask;
+	sa->name[0] = sa->file[0] = '\0';
+	if (sa->handler != (unsigned long)SIG_DFL &&
+	    sa->handler != (unsigned long)SIG_IGN)
+		name_handler(pid, sa);
+	return 0;
+}
+
+void diagnose_set_sigaction(struct diag_facts *f,
+			    const struct diag_sigaction *sa)
+{
+	f->sa = *sa;
+	if (!sa->known)
+		return;
+	/* Fresher than /proc's SigCgt and SigIgn, read a moment before. */
+	f->sigchld = sa->handler == (unsigned long)SIG_DFL ? DIAG_SIGCHLD_DEFAULT :
+		     sa->handler == (unsigned long)SIG_IGN ? DIAG_SIGCHLD_IGNORED :
+		     DIAG_SIGCHLD_CAUGHT;
+}
+
 /* Appends to buf like printf. */
 static void add(char *buf, size_t len, const char *fmt, ...)
 {
@@ -189,17 +315,50 @@ static void explain_waits(const struct diag_facts *f, int zombie, char *buf,
 		    f->waits_seen, f->waits_seen == 1 ? "" : "s");
 }
 
+/* " (SA_RESTART, SA_SIGINFO)", or nothing without flags. */
+static void explain_sa_flags(const struct diag_facts *f, char *buf, size_t len)
+{
+	const char *names[16];
+	size_t n = decode_flags(decode_sa_flags, f->sa.flags, names,
+				ARRAY_SIZE(names), NULL);
+
+	for (size_t i = 0; i < n; i++)
+		add(buf, len, "%s%s", i ? ", " : " (", names[i]);
+	if (n)
+		add(buf, len, ")");
+}
+
+static void explain_handler(const struct diag_facts *f, char *buf, size_t len)
+{
+	static const char coalesce[] = "SIGCHLDs coalesce: a handler must "
+				       "loop on waitpid(-1, WNOHANG)";
+
+	if (!f->sa.known) {
+		add(buf, len, ", and handles SIGCHLD with a handler that did "
+		    "not reap it (handler unknown; %s)", coalesce);
+		return;
+	}
+	add(buf, len, ", and handles SIGCHLD with %s", f->sa.name);
+	if (f->sa.file[0])
+		add(buf, len, " in %s", f->sa.file);
+	explain_sa_flags(f, buf, len);
+	add(buf, len, " that did not reap it (%s)", coalesce);
+}
+
 static void explain_sigchld(const struct diag_facts *f, char *buf, size_t len)
 {
 	if (f->sigchld_blocked)
 		add(buf, len, ", and blocks SIGCHLD%s", f->sigchld_pending ?
 		    " (one is pending)" : "");
 	else if (f->sigchld == DIAG_SIGCHLD_CAUGHT)
-		add(buf, len, ", and handles SIGCHLD with a handler that did not "
-		    "reap it (SIGCHLDs coalesce: a handler must loop on "
-		    "waitpid(-1, WNOHANG))");
+		explain_handler(f, buf, len);
 	else if (f->sigchld == DIAG_SIGCHLD_DEFAULT)
 		add(buf, len, ", and has no SIGCHLD handler");
+	/* The kernel looks at SA_NOCLDWAIT when a child exits: a zombie
+	 * under it is older than the flag. */
+	if (f->sa.known && (f->sa.flags & SA_NOCLDWAIT))
+		add(buf, len, "; SA_NOCLDWAIT is set: the kernel reaps "
+		    "children that exit from now on, this one exited before");
 }
 
 void diagnose_explain(const struct diag_facts *f, int zombie,

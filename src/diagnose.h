@@ -13,6 +13,17 @@ enum diag_sigchld {
 	DIAG_SIGCHLD_IGNORED,	/* SIG_IGN */
 };
 
+/* A SIGCHLD disposition as the process's own rt_sigaction() says: /proc
+ * tells whether there is a handler, not which, nor SA_NOCLDWAIT. */
+struct diag_sigaction {
+	bool known;
+	unsigned long handler;	/* SIG_DFL (0), SIG_IGN (1) or an address */
+	unsigned long flags;	/* SA_*, SA_RESTORER left out */
+	unsigned long mask;	/* blocked while the handler runs */
+	char name[128];		/* the handler: "function+0xoff", or "0xADDR" */
+	char file[64];		/* where it is, if not in its program: "libc.so.6" */
+};
+
 struct diag_facts {
 	/* From /proc/PARENT: filled by diagnose_collect(). */
 	int parent;
@@ -31,10 +42,22 @@ struct diag_facts {
 	long last_wait_id;	/* pid argument of the last one; -1 any */
 	unsigned last_wait_options;
 	char where[96];		/* "function+0xoff" in its program, from its stack */
+	struct diag_sigaction sa;
 };
 
 /* Reads what /proc says about pid; 0 or -errno. */
 int diagnose_collect(int pid, struct diag_facts *f);
+
+/* Reads the SIGCHLD disposition of process pid into sa by running
+ * rt_sigaction(SIGCHLD, NULL, &old) in its thread tid, which is in a
+ * ptrace stop, and names the handler.  0 or -errno (-EOPNOTSUPP: not
+ * stopped in a syscall).  *status is as for pt_inject_syscall(): nonzero
+ * when the thread has left that stop and must be handled from there. */
+int diagnose_sigaction(int pid, int tid, struct diag_sigaction *sa,
+		       int *status);
+/* Puts sa in f, whose disposition from /proc it supersedes. */
+void diagnose_set_sigaction(struct diag_facts *f,
+			    const struct diag_sigaction *sa);
 
 /* The name of a syscall a process typically blocks in, or NULL. */
 const char *diagnose_syscall_name(long nr);

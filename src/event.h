@@ -93,6 +93,11 @@ struct zw_event {
 			const char *sigchld;	/* "default", "handler", "ignored" */
 			bool sigchld_blocked;
 			const struct zw_stack *stack; /* the parent's, if taken */
+			/* From the parent's rt_sigaction(SIGCHLD), when known. */
+			bool sigchld_known;
+			const char *sigchld_handler; /* "function+0xoff", NULL: none */
+			unsigned long sigchld_flags;	/* SA_* */
+			unsigned long sigchld_mask;	/* blocked in the handler */
 		} diagnosis;
 		struct {
 			int ppid;

@@ -61,6 +61,35 @@ static void put_signal(FILE *fp, const char *key, int sig)
 		json_put_string(fp, decode_signal_name(sig));
 }
 
+/* The parent's SIGCHLD disposition from its own rt_sigaction(): handler,
+ * flags and mask, all null when it could not be asked. */
+static void put_sigaction(FILE *fp, const struct zw_event *ev)
+{
+	unsigned long mask = ev->diagnosis.sigchld_mask;
+	bool first = true;
+
+	put_str(fp, "sigchld_handler", ev->diagnosis.sigchld_handler);
+	if (!ev->diagnosis.sigchld_known) {
+		fputs(",\"sigchld_flags\":null,\"sigchld_mask\":null", fp);
+		return;
+	}
+	put_flags(fp, "sigchld_flags", decode_sa_flags,
+		  ev->diagnosis.sigchld_flags);
+	put_key(fp, "sigchld_mask");
+	putc('[', fp);
+	for (int sig = 1; sig <= 64; sig++) {
+		const char *name = decode_signal_name(sig);
+
+		if (!(mask & (1UL << (sig - 1))) || !name)
+			continue;
+		if (!first)
+			putc(',', fp);
+		json_put_string(fp, name);
+		first = false;
+	}
+	putc(']', fp);
+}
+
 static void put_stack(FILE *fp, const struct zw_stack *st)
 {
 	put_key(fp, "stack");
@@ -157,6 +186,7 @@ static void put_event_body(FILE *fp, const struct zw_event *ev,
 		put_str(fp, "sigchld", ev->diagnosis.sigchld);
 		fprintf(fp, ",\"sigchld_blocked\":%s",
 			ev->diagnosis.sigchld_blocked ? "true" : "false");
+		put_sigaction(fp, ev);
 		if (ev->diagnosis.stack)
 			put_stack(fp, ev->diagnosis.stack);
 		break;

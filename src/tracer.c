@@ -712,7 +712,8 @@ static void reparent_children(struct tracer *tr, struct proc *p)
 }
 
 static void handle_status(struct tracer *tr, int tid, int status);
-static void finish_diagnoses(struct tracer *tr, struct task *task);
+static struct resume finish_diagnoses(struct tracer *tr, struct task *task,
+				      struct resume run);
 
 /* waitpid() reports exits in no particular order: p's parent may have
  * died first, handing p to an adopter, with its own exit still queued.
@@ -939,7 +940,7 @@ static struct resume dispatch_stop(struct tracer *tr, struct task *task,
 			task->interrupting = false;
 			if (wants_wait_watch(task->proc))
 				check_finished_wait(tr, task);
-			finish_diagnoses(tr, task);
+			return finish_diagnoses(tr, task, run);
 		}
 		return run;
 	case 0:
@@ -949,7 +950,7 @@ static struct resume dispatch_stop(struct tracer *tr, struct task *task,
 			 * as a syscall stop, not PTRACE_EVENT_STOP. */
 			if (task->interrupting) {
 				task->interrupting = false;
-				finish_diagnoses(tr, task);
+				return finish_diagnoses(tr, task, run);
 			}
 			return run;
 		}
@@ -1077,26 +1078,34 @@ static void adopt_early(struct tracer *tr, int tid, struct early_child *e)
 	resume(tr, task, (struct resume){ RESUME_RUN, 0 });
 }
 
+/* The zombies without a pidfd (none available, or out of descriptors):
+ * one pass of kill(pid, 0) finds the released, then they are settled
+ * (which edits the table, hence not during the pass). */
 static void poll_released(struct tracer *tr)
 {
+	size_t i, n = 0, cap = 0;
+	int *gone = NULL;
 	void *val;
-	size_t i;
-	bool again;
 
-	/* Restart the scan after each change: finish_reap edits the map. */
-	do {
-		again = false;
-		for (i = 0; intmap_next(&tr->tasks.by_pid, &i, &val);) {
-			struct proc *p = val;
+	for (i = 0; intmap_next(&tr->tasks.by_pid, &i, &val);) {
+		struct proc *p = val;
 
-			if (p->exited && p->release == REL_NONE &&
-			    p->pidfd < 0 && kill(p->pid, 0) < 0 && errno == ESRCH) {
-				on_released(tr, p, now(tr), false);
-				again = true;
-				break;
-			}
+		if (!p->exited || p->release != REL_NONE || p->pidfd >= 0 ||
+		    kill(p->pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			gone = xrealloc(gone, cap * sizeof(*gone));
 		}
-	} while (again);
+		gone[n++] = p->pid;
+	}
+	for (i = 0; i < n; i++) {
+		struct proc *p = tasks_proc(&tr->tasks, gone[i]);
+
+		if (p && p->exited && p->release == REL_NONE)
+			on_released(tr, p, now(tr), false);
+	}
+	free(gone);
 }
 
 static const char *const sigchld_names[] = {
@@ -1129,6 +1138,11 @@ static void emit_diagnosis(struct tracer *tr, struct pending_diag *d,
 	ev.diagnosis.sigchld = d->f.state ? sigchld_names[d->f.sigchld] : NULL;
 	ev.diagnosis.sigchld_blocked = d->f.sigchld_blocked;
 	ev.diagnosis.stack = stack;
+	ev.diagnosis.sigchld_known = d->f.sa.known;
+	ev.diagnosis.sigchld_handler = d->f.sa.known && d->f.sa.name[0] ?
+				       d->f.sa.name : NULL;
+	ev.diagnosis.sigchld_flags = d->f.sa.flags;
+	ev.diagnosis.sigchld_mask = d->f.sa.mask;
 	emit(tr, &ev);
 	list_del(&d->link);
 	free(d);
@@ -1153,26 +1167,41 @@ static void where_in_program(int pid, const struct zw_stack *st, char *buf,
 	}
 }
 
-/* The parent is in a ptrace stop: unwind it for the diagnoses waiting. */
-static void finish_diagnoses(struct tracer *tr, struct task *task)
+/* The parent is in a ptrace stop: unwind it, and ask it for its SIGCHLD
+ * handler, for the diagnoses waiting.  Says how to restart it: as run,
+ * or not at all when the thread left that stop while it was asked (it
+ * exited, or a signal's delivery stop took the place of this one), a
+ * status handled here like any other, which may free task. */
+static struct resume finish_diagnoses(struct tracer *tr, struct task *task,
+				      struct resume run)
 {
 	struct list_link *pos, *n;
 	struct zw_stack stack;
-	bool have = false;
+	struct diag_sigaction sa = { .known = false };
+	int pid = task->proc->pid, tid = task->tid, status = 0;
+	bool asked = false, have = false;
 
 	list_for_each_safe(pos, n, &tr->diags) {
 		struct pending_diag *d = container_of(pos, struct pending_diag, link);
 
-		if (d->parent != task->proc->pid)
+		if (d->parent != pid)
 			continue;
-		if (!have)
-			have = stacker_capture(tr->stacker, d->parent, task->tid,
-					       &stack) == 0;
+		if (!asked) {
+			asked = true;
+			have = stacker_capture(tr->stacker, pid, tid, &stack) == 0;
+			/* After the unwind: it needs the stop's registers. */
+			diagnose_sigaction(pid, tid, &sa, &status);
+		}
 		if (have)
 			where_in_program(d->parent, &stack, d->f.where,
 					 sizeof(d->f.where));
+		diagnose_set_sigaction(&d->f, &sa);
 		emit_diagnosis(tr, d, have ? &stack : NULL);
 	}
+	if (!status)
+		return run;
+	handle_status(tr, tid, status);
+	return (struct resume){ RESUME_HOLD, 0 };
 }
 
 /* Explains why the zombie p is still there, from its parent's state.  A
@@ -1499,7 +1528,10 @@ static int setup_stacks(struct tracer *tr, const struct options *opts)
 }
 
 /* A pidfd per zombie: a horde of zombies needs many descriptors.  The
- * soft limit goes up to the hard one (PROG gets the old one back). */
+ * soft limit goes up to the hard one; a privileged zwatch
+ * (CAP_SYS_RESOURCE) raises the hard one too, up to 1M or fs.nr_open,
+ * whichever the kernel takes: a descriptor costs only when it is used.
+ * Beyond the limit zombies are polled.  PROG gets the old limits back. */
 static void raise_fd_limit(void)
 {
 	struct rlimit rl;
@@ -1507,6 +1539,9 @@ static void raise_fd_limit(void)
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
 		return;
 	launch_orig_nofile = rl;
+	for (rlim_t n = 1 << 20; n > rl.rlim_max && n >= 1 << 16; n >>= 1)
+		if (setrlimit(RLIMIT_NOFILE, &(struct rlimit){ n, n }) == 0)
+			return;
 	rl.rlim_cur = rl.rlim_max;
 	setrlimit(RLIMIT_NOFILE, &rl);
 }
