@@ -3,7 +3,12 @@
 names what its parent is doing and why it has not reaped it: sleeping
 before it waits, SIGCHLD blocked, waiting for another pid only, a
 SIGCHLD handler that takes one child per (coalesced) signal.  --diagnose=0
-turns it off."""
+turns it off.
+
+With stacks (libunwind), the parent's SIGCHLD disposition is read by
+running rt_sigaction() inside it: the handler is named from its symbols,
+with its flags; the parent must not notice (its sleep, read, wait4,
+sigsuspend and pause end as they would have: no EINTR, not early)."""
 import os
 import subprocess
 import sys
@@ -18,12 +23,88 @@ CASES = {
     "sleep": ["sleep", "has not called wait4/waitid"],
     "blocked": ["blocks SIGCHLD"],
     "onepid": ["blocked in wait4() for pid"],
-    "handler": ["handles SIGCHLD with a handler that did not reap it",
+    "handler": ["handles SIGCHLD with", "that did not reap it",
                 "polled with WNOHANG"],
+    "readpipe": ["handles SIGCHLD with"],
+    "suspend": ["handles SIGCHLD with"],
+    "pause": ["handles SIGCHLD with"],
+    "spin": ["handles SIGCHLD with a handler that did not reap it "
+             "(handler unknown"],
+}
+
+# Modes with the take_one() handler, which leaves some of three zombies;
+# the flags it was installed with.
+HANDLER_FLAGS = {"handler": [], "readpipe": ["SA_RESTART"], "suspend": [],
+                 "pause": [], "spin": []}
+
+# What the parent's own call must have seen, traced or not: (call, the
+# least it took in ms, its result, its errno).  Helpers start their 1.5 s
+# a little before the zombies exist, hence the lower bounds.
+OBSERVED = {
+    "sleep": ("sleep", 1495, 0, 0),
+    "handler": ("sleep", 1495, 0, 0),
+    "onepid": ("wait", 1300, 0, 0),
+    "readpipe": ("read", 1300, 1, 0),
+    "suspend": ("suspend", 1300, -1, "Interrupted system call"),
+    "pause": ("pause", 1300, -1, "Interrupted system call"),
+    "spin": ("spin", 1495, 0, 0),
 }
 
 
 HAVE_STACKS = False
+
+
+def check_sigaction(t, mode, d):
+    """The disposition read from inside the parent, with stacks only (the
+    parent is interrupted only then)."""
+    for key in ("sigchld_handler", "sigchld_flags", "sigchld_mask"):
+        t.check(key in d, f"[{mode}] the diagnosis has {key}", d)
+    if not HAVE_STACKS:
+        t.eq(d.get("sigchld_flags"), None,
+             f"[{mode}] without stacks the disposition is not read")
+        return
+    if mode == "spin":
+        # Busy in user code, not in a syscall: nothing is injected.
+        t.eq(d.get("sigchld_handler"), None, "[spin] handler unknown")
+        t.eq(d.get("sigchld_flags"), None, "[spin] flags unknown")
+    elif mode in HANDLER_FLAGS:
+        t.eq(d.get("sigchld_handler"), "take_one+0x0",
+             f"[{mode}] the handler is named from its symbol")
+        t.eq(d.get("sigchld_flags"), HANDLER_FLAGS[mode],
+             f"[{mode}] and its flags")
+        t.eq(d.get("sigchld_mask"), [], f"[{mode}] and its mask")
+        want = "handles SIGCHLD with take_one+0x0" + \
+            (" (SA_RESTART)" if HANDLER_FLAGS[mode] else "") + \
+            " that did not reap it"
+        t.check(want in d["text"], f"[{mode}] says '{want}'", d["text"])
+    elif mode != "blocked":
+        t.eq(d.get("sigchld_handler"), None, f"[{mode}] SIG_DFL: no handler")
+        t.eq(d.get("sigchld_flags"), [], f"[{mode}] SIG_DFL: no flags")
+        t.check("has no SIGCHLD handler" in d["text"],
+                f"[{mode}] says it has no handler", d["text"])
+
+
+def check_observed(t, mode, tr):
+    """The parent's call ended as it would have without zwatch."""
+    want = OBSERVED.get(mode)
+    if not want:
+        return
+    call, least, ret, err = want
+    seen = [o for o in tr.out("observed") if o.get("call") == call]
+    if not t.check(len(seen) == 1, f"[{mode}] the scenario reported its "
+                   f"{call}", tr.stdout):
+        return
+    o = seen[0]
+    t.check(o["ms"] >= least, f"[{mode}] its {call} was not cut short "
+            f"(>= {least} ms)", o)
+    t.eq(o["ret"], ret, f"[{mode}] its {call} returned as without zwatch")
+    t.eq(o["errno"], err, f"[{mode}] and set errno as without zwatch")
+    t.eq([x for x in tr.out("observed") if x.get("call") == "early-wakeup"],
+         [], f"[{mode}] no early wakeup")
+    if mode in ("suspend", "pause"):
+        masks = [x for x in tr.out("observed") if x.get("call") == "mask"]
+        t.check(masks and masks[0].get("usr2_blocked") == 1,
+                f"[{mode}] its signal mask is as it was", masks)
 
 
 def test(t):
@@ -40,7 +121,7 @@ def test(t):
         # The handler takes one of its three: only those left linger.
         lingered = [z for z in zombies if tr.lifecycle(z) and
                     (tr.lifecycle(z)["zombie_seconds"] or 0) > 0.5]
-        t.check(len(lingered) >= (2 if mode == "handler" else 1),
+        t.check(len(lingered) >= (2 if mode in HANDLER_FLAGS else 1),
                 f"[{mode}] zombies lingered", lingered)
         for z in lingered:
             d = diags.get(z)
@@ -57,6 +138,14 @@ def test(t):
                 fn = [f["function"] for f in d["stack"]]
                 t.check("main" in fn and " at " in d["text"],
                         f"[{mode}] the parent's stack shows where it is", fn)
+            check_sigaction(t, mode, d)
+        if mode == "readpipe":
+            # Zombies diagnosed in one pass after the first see their
+            # parent in transit through the first one's stop.
+            texts = [diags[z]["text"] for z in lingered if z in diags]
+            t.check(any("blocked in read()" in x for x in texts),
+                    "[readpipe] says 'blocked in read()'", texts)
+        check_observed(t, mode, tr)
         lc = [tr.lifecycle(z) for z in zombies]
         t.check(all(l and l["reaper"] == "parent" for l in lc),
                 f"[{mode}] and the parent reaps them in the end")
