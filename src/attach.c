@@ -129,6 +129,22 @@ static bool already_ours(int pid)
 	return procfs_status(pid, 0, &st) == 0 && st.tracer == getpid();
 }
 
+/* A descendant that could not be seized because it died after we looked
+ * (seizing a zombie fails with EPERM): true if it is gone or a zombie now,
+ * which then goes into the inventory as one. */
+static bool died_meanwhile(struct attach_proc *ap)
+{
+	struct proc_stat st;
+
+	if (procfs_stat(ap->pid, &st) < 0)
+		return true;
+	if (st.state != 'Z')
+		return false;
+	ap->state = 'Z';
+	ap->exit_code = st.exit_code;
+	return true;
+}
+
 int attach_tree(int pid, bool descendants, unsigned long options,
 		struct attach_set *set)
 {
@@ -152,11 +168,18 @@ int attach_tree(int pid, bool descendants, unsigned long options,
 		ap = add_proc(set, &st, p);
 		if (st.state != 'Z') {
 			err = seize_threads(ap, options);
+			if (err < 0 && p != pid && !(err == -EPERM && already_ours(p)) &&
+			    died_meanwhile(ap)) {
+				if (ap->state == 'Z')
+					continue;	/* a zombie of the inventory */
+				err = -ESRCH;
+			}
 			if (err < 0) {
 				set->n--;
 				if (p == pid)
 					ret = err;
-				else if (err != -EPERM || !already_ours(p))
+				else if (err != -ESRCH &&
+					 (err != -EPERM || !already_ours(p)))
 					warn_errno(-err, "cannot attach to %d, a descendant of %d", p, pid);
 				continue;
 			}
