@@ -253,3 +253,18 @@ stress: zwatch tests/scn/random_tree
 		python3 $(srcdir)/tests/stress_trees.py
 
 .PHONY: stress
+
+# --- faults (issue 7) ---
+# Reliability under faults: a traced program SIGKILLed mid-vfork, an exec
+# storm from threads cross-checked against the proc connector, targets
+# that exit while zwatch attaches, and the diagnosis of an orphan whose
+# adopter (a pid namespace's init) never reaps it.
+FAULT_SCN = \
+	tests/scn/vfork_kill
+check_PROGRAMS += $(FAULT_SCN)
+tests_scn_vfork_kill_SOURCES = tests/scn/vfork_kill.c tests/scn/scn.h
+
+FAULT_E2E_TESTS = \
+	tests/e2e/test_vfork_kill.py
+TESTS += $(FAULT_E2E_TESTS)
+EXTRA_DIST += $(FAULT_E2E_TESTS)
