@@ -62,17 +62,15 @@ static void put_signal(FILE *fp, const char *key, int sig)
 }
 
 /* The parent's SIGCHLD disposition from its own rt_sigaction(): handler,
- * flags and mask, all null when it could not be asked. */
+ * flags and mask; absent when it could not be asked. */
 static void put_sigaction(FILE *fp, const struct zw_event *ev)
 {
 	unsigned long mask = ev->diagnosis.sigchld_mask;
 	bool first = true;
 
-	put_str(fp, "sigchld_handler", ev->diagnosis.sigchld_handler);
-	if (!ev->diagnosis.sigchld_known) {
-		fputs(",\"sigchld_flags\":null,\"sigchld_mask\":null", fp);
+	if (!ev->diagnosis.sigchld_known)
 		return;
-	}
+	put_str(fp, "sigchld_handler", ev->diagnosis.sigchld_handler);
 	put_flags(fp, "sigchld_flags", decode_sa_flags,
 		  ev->diagnosis.sigchld_flags);
 	put_key(fp, "sigchld_mask");

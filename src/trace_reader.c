@@ -509,6 +509,24 @@ static int read_attach(struct reader *rd, struct json_object *o,
 	return 0;
 }
 
+/* Optional: the parent's SIGCHLD handler and flags, in traces where
+ * zwatch could ask it (sigchld_mask is not read back). */
+static int read_sigaction(struct reader *rd, struct json_object *o,
+			  struct zw_event *ev)
+{
+	unsigned long long flags;
+	bool bad = false;
+
+	if (is_null(field(o, "sigchld_flags")))
+		return 0;
+	ev->diagnosis.sigchld_handler = get_str(rd, o, "sigchld_handler", &bad);
+	if (bad || get_flags(rd, o, "sigchld_flags", decode_sa_flags, &flags) < 0)
+		return -1;
+	ev->diagnosis.sigchld_known = true;
+	ev->diagnosis.sigchld_flags = (unsigned long)flags;
+	return 0;
+}
+
 static int read_diagnosis(struct reader *rd, struct json_object *o,
 			  struct zw_event *ev, struct zw_stack *st)
 {
@@ -529,7 +547,7 @@ static int read_diagnosis(struct reader *rd, struct json_object *o,
 		return fail(rd, "\"text\": missing");
 	ev->diagnosis.parent_state = state && state[0] ? state[0] : 0;
 	ev->diagnosis.waits_seen = waits < 0 ? 0 : (unsigned)waits;
-	return 0;
+	return read_sigaction(rd, o, ev);
 }
 
 /* ------------------------------------------------------------ lines */
