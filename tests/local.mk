@@ -260,31 +260,19 @@ stress: zwatch tests/scn/random_tree
 # that exit while zwatch attaches, and the diagnosis of an orphan whose
 # adopter (a pid namespace's init) never reaps it.
 FAULT_SCN = \
-	tests/scn/vfork_kill
-check_PROGRAMS += $(FAULT_SCN)
-tests_scn_vfork_kill_SOURCES = tests/scn/vfork_kill.c tests/scn/scn.h
-
-FAULT_E2E_TESTS = \
-	tests/e2e/test_vfork_kill.py
-TESTS += $(FAULT_E2E_TESTS)
-EXTRA_DIST += $(FAULT_E2E_TESTS)
-
-# --- faults (issue 7) ---
-# Reliability under faults: a traced program SIGKILLed mid-vfork, an exec
-# storm from threads cross-checked against the proc connector, targets
-# that exit while zwatch attaches, and the diagnosis of an orphan whose
-# adopter (a pid namespace's init) never reaps it.
-FAULT_SCN = \
 	tests/scn/vfork_kill \
-	tests/scn/exec_storm
+	tests/scn/exec_storm \
+	tests/scn/spawn_churn
 check_PROGRAMS += $(FAULT_SCN)
 tests_scn_vfork_kill_SOURCES = tests/scn/vfork_kill.c tests/scn/scn.h
 tests_scn_exec_storm_SOURCES = tests/scn/exec_storm.c tests/scn/scn.h
 tests_scn_exec_storm_CFLAGS = $(AM_CFLAGS) -pthread
 tests_scn_exec_storm_LDFLAGS = -pthread
+tests_scn_spawn_churn_SOURCES = tests/scn/spawn_churn.c tests/scn/scn.h
 
 FAULT_E2E_TESTS = \
 	tests/e2e/test_vfork_kill.py \
-	tests/e2e/test_exec_storm.py
+	tests/e2e/test_exec_storm.py \
+	tests/e2e/test_attach_exiting.py
 TESTS += $(FAULT_E2E_TESTS)
 EXTRA_DIST += $(FAULT_E2E_TESTS)
