@@ -262,17 +262,20 @@ stress: zwatch tests/scn/random_tree
 FAULT_SCN = \
 	tests/scn/vfork_kill \
 	tests/scn/exec_storm \
-	tests/scn/spawn_churn
+	tests/scn/spawn_churn \
+	tests/scn/noreap_init
 check_PROGRAMS += $(FAULT_SCN)
 tests_scn_vfork_kill_SOURCES = tests/scn/vfork_kill.c tests/scn/scn.h
 tests_scn_exec_storm_SOURCES = tests/scn/exec_storm.c tests/scn/scn.h
 tests_scn_exec_storm_CFLAGS = $(AM_CFLAGS) -pthread
 tests_scn_exec_storm_LDFLAGS = -pthread
 tests_scn_spawn_churn_SOURCES = tests/scn/spawn_churn.c tests/scn/scn.h
+tests_scn_noreap_init_SOURCES = tests/scn/noreap_init.c tests/scn/scn.h
 
 FAULT_E2E_TESTS = \
 	tests/e2e/test_vfork_kill.py \
 	tests/e2e/test_exec_storm.py \
-	tests/e2e/test_attach_exiting.py
+	tests/e2e/test_attach_exiting.py \
+	tests/e2e/test_diagnose_noreap_init.py
 TESTS += $(FAULT_E2E_TESTS)
 EXTRA_DIST += $(FAULT_E2E_TESTS)
