@@ -20,6 +20,11 @@ void list_add(struct list_link *head, struct list_link *l)
 	head->next = l;
 }
 
+void list_add_tail(struct list_link *head, struct list_link *l)
+{
+	list_add(head->prev, l);
+}
+
 void list_del(struct list_link *l)
 {
 	if (!l->next)
@@ -45,6 +50,7 @@ void tasks_init(struct tasks *t)
 	intmap_init(&t->by_pid);
 	intmap_init(&t->early);
 	list_init(&t->unattributed);
+	list_init(&t->polled);
 	t->live_threads = 0;
 }
 
@@ -134,6 +140,10 @@ void tasks_del_proc(struct tasks *t, struct proc *p)
 		list_del(pos);
 	list_del(&p->sibling);
 	list_del(&p->pending);
+	if (list_linked(&p->polled)) {
+		list_del(&p->polled);
+		t->npolled--;
+	}
 	if (p->pidfd >= 0) {
 		close(p->pidfd);
 		t->pidfds--;

@@ -69,6 +69,7 @@ struct proc {
 	int parent_ign;		/* its parent's SIGCHLD was ignored: 1 yes,
 				 * 0 no, -1 not read (the parent died first) */
 	struct list_link pending;	/* tasks->unattributed */
+	struct list_link polled;	/* tasks->polled: a zombie without pidfd */
 };
 
 struct tasks {
@@ -77,6 +78,8 @@ struct tasks {
 	struct intmap early;	/* tid -> wait status of a child stopped before
 				 * its creator's fork event was seen */
 	struct list_link unattributed;
+	struct list_link polled;	/* zombies watched by polling */
+	size_t npolled;
 	int live_threads;
 	int stat_fds;		/* procs with a stat_fd */
 	int pidfds;		/* procs with a pidfd */
@@ -103,7 +106,8 @@ void tasks_set_parent(struct tasks *t, struct proc *p, int parent);
 
 /* Intrusive lists. */
 void list_init(struct list_link *head);
-void list_add(struct list_link *head, struct list_link *l);
+void list_add(struct list_link *head, struct list_link *l);	/* first */
+void list_add_tail(struct list_link *head, struct list_link *l);	/* last */
 void list_del(struct list_link *l);
 bool list_linked(const struct list_link *l);
 bool list_empty(const struct list_link *head);

@@ -91,7 +91,7 @@ struct tracer {
 	int self;
 	bool is_init;		/* we are pid 1 of our pid namespace */
 	bool have_pidfd;
-	bool poll_releases;	/* some zombies are watched by polling */
+	double next_poll;	/* when to look at the polled zombies */
 	struct intmap ns_inits;	/* pids that are init of a nested pid namespace,
 				 * remembered after their records are gone */
 	int epfd, sigfd;
@@ -293,6 +293,10 @@ static void on_released(struct tracer *tr, struct proc *p, double t,
 		p->pidfd = -1;
 		tr->tasks.pidfds--;
 	}
+	if (list_linked(&p->polled)) {
+		list_del(&p->polled);
+		tr->tasks.npolled--;
+	}
 	p->released_at = t;
 	p->maybe_autoreap = at_exit;
 	/* Read now: the parent may be gone when the deadline comes. */
@@ -306,12 +310,24 @@ static void on_released(struct tracer *tr, struct proc *p, double t,
 	}
 	p->release = REL_PENDING;
 	p->release_deadline = now(tr) + ATTRIBUTION_DELAY;
-	list_add(&tr->tasks.unattributed, &p->pending);
+	/* At the tail: the list stays in deadline order. */
+	list_add_tail(&tr->tasks.unattributed, &p->pending);
 }
 
 static int pidfd_open(int pid)
 {
 	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+/* No pidfd for the zombie p (old kernel, or out of descriptors: here the
+ * hard limit can be 20,000 and only CAP_SYS_RESOURCE raises it): it is
+ * looked at with kill(pid, 0) now and then. */
+static void poll_for_release(struct tracer *tr, struct proc *p)
+{
+	if (!list_linked(&p->polled)) {
+		list_add_tail(&tr->tasks.polled, &p->polled);
+		tr->tasks.npolled++;
+	}
 }
 
 /* Watch the zombie p until someone releases it.  Returns true if it is
@@ -323,7 +339,7 @@ static bool watch_release(struct tracer *tr, struct proc *p)
 	int fd;
 
 	if (!tr->have_pidfd) {
-		tr->poll_releases = true;
+		poll_for_release(tr, p);
 		return true;
 	}
 	fd = pidfd_open(p->pid);
@@ -333,7 +349,7 @@ static bool watch_release(struct tracer *tr, struct proc *p)
 			return false;
 		}
 		/* EMFILE and friends: fall back to polling for this one. */
-		tr->poll_releases = true;
+		poll_for_release(tr, p);
 		return true;
 	}
 	pfd.fd = fd;
@@ -346,7 +362,7 @@ static bool watch_release(struct tracer *tr, struct proc *p)
 	/* Only EPOLLHUP (always reported) matters: release, not exit. */
 	if (epoll_ctl(tr->epfd, EPOLL_CTL_ADD, fd, &ee) < 0) {
 		close(fd);
-		tr->poll_releases = true;
+		poll_for_release(tr, p);
 		return true;
 	}
 	p->pidfd = fd;
@@ -1078,26 +1094,21 @@ static void adopt_early(struct tracer *tr, int tid, struct early_child *e)
 	resume(tr, task, (struct resume){ RESUME_RUN, 0 });
 }
 
-/* The zombies without a pidfd (none available, or out of descriptors):
- * one pass of kill(pid, 0) finds the released, then they are settled
- * (which edits the table, hence not during the pass). */
-static void poll_released(struct tracer *tr)
+/* The polled zombies: one pass of kill(pid, 0) finds the released, then
+ * they are settled (which edits the list, hence not during the pass).
+ * Returns seconds until the next pass: 20 ms, longer for a horde, so
+ * that polling costs at most about 50,000 kill()s a second. */
+static double poll_released(struct tracer *tr)
 {
-	size_t i, n = 0, cap = 0;
-	int *gone = NULL;
-	void *val;
+	size_t i, n = 0;
+	int *gone = xmalloc(tr->tasks.npolled * sizeof(*gone));
+	struct list_link *pos;
 
-	for (i = 0; intmap_next(&tr->tasks.by_pid, &i, &val);) {
-		struct proc *p = val;
+	for (pos = tr->tasks.polled.next; pos != &tr->tasks.polled; pos = pos->next) {
+		struct proc *p = container_of(pos, struct proc, polled);
 
-		if (!p->exited || p->release != REL_NONE || p->pidfd >= 0 ||
-		    kill(p->pid, 0) == 0 || errno != ESRCH)
-			continue;
-		if (n == cap) {
-			cap = cap ? 2 * cap : 64;
-			gone = xrealloc(gone, cap * sizeof(*gone));
-		}
-		gone[n++] = p->pid;
+		if (kill(p->pid, 0) < 0 && errno == ESRCH)
+			gone[n++] = p->pid;
 	}
 	for (i = 0; i < n; i++) {
 		struct proc *p = tasks_proc(&tr->tasks, gone[i]);
@@ -1106,6 +1117,8 @@ static void poll_released(struct tracer *tr)
 			on_released(tr, p, now(tr), false);
 	}
 	free(gone);
+	return POLL_PERIOD * (tr->tasks.npolled > 1000 ?
+			      tr->tasks.npolled / 1000.0 : 1);
 }
 
 static const char *const sigchld_names[] = {
@@ -1284,33 +1297,58 @@ static double diagnose_zombies(struct tracer *tr)
 	return any ? tr->next_diag_scan - t : -1;
 }
 
+/* New children whose creator's event never came in time get adopted from
+ * /proc; returns seconds until the next is due (negative: none). */
+static double run_early_deadlines(struct tracer *tr, double t, bool flush)
+{
+	size_t i, n = 0;
+	int *due = xmalloc(tr->tasks.early.len * sizeof(*due));
+	double next = -1;
+	void *val;
+
+	for (i = 0; intmap_next(&tr->tasks.early, &i, &val);) {
+		struct early_child *e = val;
+		double at = e->seen + EARLY_DELAY;
+
+		if (flush || at <= t)
+			due[n++] = tr->tasks.early.slots[i - 1].key;
+		else if (next < 0 || at - t < next)
+			next = at - t;
+	}
+	/* Not during the pass: adopting edits the map. */
+	for (i = 0; i < n; i++) {
+		struct early_child *e = intmap_get(&tr->tasks.early, due[i]);
+
+		if (e)
+			adopt_early(tr, due[i], e);
+	}
+	free(due);
+	return next;
+}
+
 /* Settles what waited too long; returns seconds until the next deadline
  * (negative: none). */
 static double run_deadlines(struct tracer *tr, bool flush)
 {
 	double t = now(tr), next = -1;
 	struct list_link *pos, *n;
-	void *val;
-	size_t i;
 
+	/* Oldest first: only the due ones are looked at, so a horde of
+	 * zombies released at once costs no pass per event. */
 	list_for_each_safe(pos, n, &tr->tasks.unattributed) {
 		struct proc *p = container_of(pos, struct proc, pending);
 
-		if (flush || p->release_deadline <= t)
-			attribute_unseen(tr, p);
-		else if (next < 0 || p->release_deadline - t < next)
+		if (!flush && p->release_deadline > t) {
 			next = p->release_deadline - t;
-	}
-	for (i = 0; intmap_next(&tr->tasks.early, &i, &val);) {
-		struct early_child *e = val;
-		double due = e->seen + EARLY_DELAY;
-
-		if (flush || due <= t) {
-			adopt_early(tr, tr->tasks.early.slots[i - 1].key, e);
-			i = 0;	/* the map changed */
-		} else if (next < 0 || due - t < next) {
-			next = due - t;
+			break;
 		}
+		attribute_unseen(tr, p);
+	}
+	if (tr->tasks.early.len) {
+		double due = run_early_deadlines(tr, t, flush);
+
+		if (due >= 0 && (next < 0 || due < next))
+			next = due;
 	}
 	if (tr->diagnose_after > 0 && !flush) {
 		double due = diagnose_zombies(tr);
@@ -1324,10 +1362,14 @@ static double run_deadlines(struct tracer *tr, bool flush)
 		if (due >= 0 && (next < 0 || due < next))
 			next = due;
 	}
-	if (tr->poll_releases) {
-		poll_released(tr);
-		if (next < 0 || POLL_PERIOD < next)
-			next = POLL_PERIOD;
+	if (tr->tasks.npolled) {
+		double due;
+
+		if (flush || t >= tr->next_poll)
+			tr->next_poll = t + poll_released(tr);
+		due = tr->next_poll - t;
+		if (tr->tasks.npolled && (next < 0 || due < next))
+			next = due;
 	}
 	return next;
 }
@@ -1358,7 +1400,7 @@ static void read_signals(struct tracer *tr)
  * call per event instead of four (waitpid, epoll_wait, read, waitpid). */
 static bool may_block(const struct tracer *tr)
 {
-	return !tr->tasks.pidfds && !tr->poll_releases &&
+	return !tr->tasks.pidfds && !tr->tasks.npolled &&
 	       list_empty(&tr->tasks.unattributed) && !tr->tasks.early.len &&
 	       list_empty(&tr->diags) && !stop_signal &&
 	       !model_failed(tr->model);
