@@ -38,6 +38,11 @@ static inline unsigned long arch_pc(const arch_regs *r)
 	return r->rip;
 }
 
+static inline unsigned long arch_sp(const arch_regs *r)
+{
+	return r->rsp;
+}
+
 /* The syscall instruction, and where a blocked syscall stopped: the
  * kernel leaves the pc right after the instruction. */
 #define ARCH_SYSCALL_INSN 0x050f	/* 0f 05, little-endian */

@@ -17,6 +17,7 @@
 #include "decode.h"
 #include "diagnose.h"
 #include "event.h"
+#include "execinfo.h"
 #include "launch.h"
 #include "lifecycle.h"
 #include "options.h"
@@ -106,6 +107,7 @@ struct tracer {
 	struct list_link diags;		/* diagnoses waiting for a stack */
 	double next_diag_scan;
 	char self_comm[16];
+	struct exec_info exec_info;	/* on_exec's, too big for its stack */
 };
 
 /* SIGINT, SIGTERM and SIGHUP make zwatch detach.  Their handler notes
@@ -637,11 +639,14 @@ static void on_exec(struct tracer *tr, struct task *task)
 	struct list_link *pos, *n;
 	struct zw_event ev = { .type = ZW_EV_EXEC, .t = now(tr), .pid = p->pid,
 			       .tid = task->tid };
-	unsigned long old_tid = 0;
-	char path[4096], comm[16], cmdline[4096];
-	const char *argv[ZW_ARGV_MAX];
+	unsigned long old_tid = task->tid;
+	struct exec_info *xi = &tr->exec_info;
+	char path[4096];
+	arch_regs regs;
 
-	pt_geteventmsg(task->tid, &old_tid);
+	/* Only a non-leader thread's exec comes from another tid. */
+	if (p->threaded)
+		pt_geteventmsg(task->tid, &old_tid);
 	stacker_forget(tr->stacker, p->pid);
 	/* execve kills every other thread, and a non-leader that execs takes
 	 * over the leader's tid: only this task is left. */
@@ -654,14 +659,19 @@ static void on_exec(struct tracer *tr, struct task *task)
 	task->in_syscall = false;
 	if (procfs_exe(p->pid, path, sizeof(path)) < 0)
 		path[0] = '\0';
-	if (procfs_comm(p->pid, comm, sizeof(comm)) < 0)
-		comm[0] = '\0';
+	/* A 32-bit program's stack has 4-byte words: /proc tells then. */
+	if (pt_getregs(task->tid, &regs) < 0 || !arch_is_native(&regs) ||
+	    execinfo_read(p->pid, arch_sp(&regs), xi) < 0) {
+		if (procfs_comm(p->pid, xi->comm, sizeof(xi->comm)) < 0)
+			xi->comm[0] = '\0';
+		xi->argc = procfs_cmdline(p->pid, xi->args, sizeof(xi->args),
+					  xi->argv, ZW_ARGV_MAX);
+	}
 	ev.exec.path = path;
-	ev.exec.comm = comm;
+	ev.exec.comm = xi->comm;
 	ev.exec.old_tid = (int)old_tid != task->tid ? (int)old_tid : 0;
-	ev.exec.argc = procfs_cmdline(p->pid, cmdline, sizeof(cmdline), argv,
-				      ZW_ARGV_MAX);
-	ev.exec.argv = argv;
+	ev.exec.argc = xi->argc;
+	ev.exec.argv = xi->argv;
 	emit(tr, &ev);
 }
 
