@@ -213,12 +213,46 @@ def report(results):
     print("\n".join(verdicts))
 
 
+PID_MAX = "/proc/sys/kernel/pid_max"
+
+
+def raised_pid_max(want):
+    """Raises kernel.pid_max to WANT if it is lower and we may (root);
+    returns the value to restore, or None."""
+    try:
+        with open(PID_MAX) as f:
+            old = int(f.read())
+        if old >= want:
+            return None
+        with open(PID_MAX, "w") as f:
+            f.write(str(want))
+        return old
+    except (OSError, ValueError):
+        return None
+
+
+def restore_pid_max(old):
+    if old is not None:
+        with open(PID_MAX, "w") as f:
+            f.write(str(old))
+
+
 def bench_horde(work):
     """Peak RSS and time of zwatch with N zombies at once: the memory per
-    tracked process is the slope between two sizes."""
-    sizes = [1000, 5000] if QUICK else [1000, 10000, 19000]
+    tracked process is the slope between the smallest and largest N; time
+    should grow linearly with N."""
+    sizes = [1000, 5000] if QUICK else [1000, 10000, 30000]
+    old = raised_pid_max(2 * sizes[-1] + 10000)
+    try:
+        horde_table(work, sizes)
+    finally:
+        restore_pid_max(old)
+
+
+def horde_table(work, sizes):
     print("\nzombie horde: N children alive as zombies at once, then reaped")
-    print(f"{'N':>7} {'untraced s':>11} {'zwatch s':>9} {'zwatch peak RSS':>16}")
+    print(f"{'N':>7} {'untraced s':>11} {'zwatch s':>9} {'zwatch/N us':>12} "
+          f"{'zwatch peak RSS':>16}")
     rows = []
     for n in sizes:
         t0 = timed([work, "horde", str(n)])
@@ -230,9 +264,16 @@ def bench_horde(work):
                             str(n)], stdout=subprocess.DEVNULL,
                            stderr=subprocess.PIPE, text=True)
         t1 = time.monotonic() - t
-        rss = int(p.stderr.strip().splitlines()[-1])
+        lines = p.stderr.strip().splitlines()
+        if p.returncode != 0 or not lines or not lines[-1].isdigit():
+            print(f"{n:>7} failed: {p.stderr.strip()[-200:]}")
+            continue
+        rss = int(lines[-1])
         rows.append((n, rss))
-        print(f"{n:>7} {t0:11.3f} {t1:9.3f} {rss:>13} KiB")
+        print(f"{n:>7} {t0:11.3f} {t1:9.3f} {t1 / n * 1e6:12.1f} "
+              f"{rss:>13} KiB")
+    if len(rows) < 2:
+        return
     (n0, r0), (n1, r1) = rows[0], rows[-1]
     slope = (r1 - r0) * 1024 / (n1 - n0)
     print(f"memory per tracked process: {slope:.0f} bytes "
