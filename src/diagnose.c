@@ -373,10 +373,12 @@ void diagnose_explain(const struct diag_facts *f, int zombie,
 		return;
 	}
 	add(buf, len, "its parent %d (%s) ", f->parent, f->comm);
-	if (f->is_init && !f->traced) {
+	if (f->is_init) {
 		add(buf, len, "is the init of its pid namespace and has not "
 		    "reaped it (it was adopted after its parent died)");
-		return;
+		if (!f->traced)
+			return;
+		add(buf, len, "; it ");
 	}
 	explain_activity(f, buf, len);
 	explain_where(f, buf, len);

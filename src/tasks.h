@@ -66,6 +66,7 @@ struct proc {
 	double released_at;
 	double release_deadline;
 	bool maybe_autoreap;
+	double orphaned_at;	/* its parent, forgotten now, died then; or 0 */
 	int parent_ign;		/* its parent's SIGCHLD was ignored: 1 yes,
 				 * 0 no, -1 not read (the parent died first) */
 	struct list_link pending;	/* tasks->unattributed */

@@ -230,6 +230,16 @@ static enum zw_reaper classify_reaper(struct tracer *tr,
 	return ZW_REAPER_SUBREAPER;
 }
 
+/* p is about to be forgotten: its children keep when it died, so that a
+ * release of theirs seen later is not blamed on it. */
+static void note_orphans(struct proc *p)
+{
+	struct list_link *pos;
+
+	for (pos = p->children.next; pos != &p->children; pos = pos->next)
+		container_of(pos, struct proc, sibling)->orphaned_at = p->exit_t;
+}
+
 /* The zombie p is gone: say who released it, and forget it. */
 static void finish_reap(struct tracer *tr, struct proc *p, double t, int by,
 			int by_tid, enum zw_reaper reaper, const char *syscall)
@@ -244,6 +254,7 @@ static void finish_reap(struct tracer *tr, struct proc *p, double t, int by,
 	emit(tr, &ev);
 	if (parent && parent->zombies > 0)
 		parent->zombies--;
+	note_orphans(p);
 	tasks_del_proc(&tr->tasks, p);
 }
 
@@ -269,8 +280,15 @@ static void attribute_unseen(struct tracer *tr, struct proc *p)
 	}
 	/* Released after its parent died, with no adopter seen: unknown.
 	 * A release as its exit was collected was its parent's (blocked in
-	 * a wait), even if the parent died right after. */
-	if (parent && parent->exited && parent->exit_t < t && !p->maybe_autoreap) {
+	 * a wait), even if the parent died right after; not if the parent's
+	 * death came first (collect_exited_parent): it was adopted. */
+	if (parent && parent->exited && (parent->exit_t <= p->exit_t ||
+	    (parent->exit_t < t && !p->maybe_autoreap))) {
+		finish_reap(tr, p, t, 0, 0, ZW_REAPER_NONE, NULL);
+		return;
+	}
+	/* Nor can a parent that died before the release and is forgotten. */
+	if (!parent && p->orphaned_at > 0 && p->orphaned_at <= t) {
 		finish_reap(tr, p, t, 0, 0, ZW_REAPER_NONE, NULL);
 		return;
 	}
@@ -334,7 +352,7 @@ static void poll_for_release(struct tracer *tr, struct proc *p)
 
 /* Watch the zombie p until someone releases it.  Returns true if it is
  * still a zombie; false if it is released already (and p may be gone). */
-static bool watch_release(struct tracer *tr, struct proc *p)
+static bool watch_release(struct tracer *tr, struct proc *p, bool at_exit)
 {
 	struct pollfd pfd;
 	struct epoll_event ee = { .events = 0, .data.u64 = (uint64_t)p->pid };
@@ -347,7 +365,7 @@ static bool watch_release(struct tracer *tr, struct proc *p)
 	fd = pidfd_open(p->pid);
 	if (fd < 0) {
 		if (errno == ESRCH) {
-			on_released(tr, p, now(tr), true);
+			on_released(tr, p, now(tr), at_exit);
 			return false;
 		}
 		/* EMFILE and friends: fall back to polling for this one. */
@@ -358,7 +376,7 @@ static bool watch_release(struct tracer *tr, struct proc *p)
 	pfd.events = 0;
 	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP)) {
 		close(fd);
-		on_released(tr, p, now(tr), true);
+		on_released(tr, p, now(tr), at_exit);
 		return false;
 	}
 	/* Only EPOLLHUP (always reported) matters: release, not exit. */
@@ -722,7 +740,8 @@ static void reparent_children(struct tracer *tr, struct proc *p)
 		struct proc *c = container_of(pos, struct proc, sibling);
 		struct proc_stat st;
 
-		if (procfs_stat(c->pid, &st) < 0 || st.ppid == p->pid)
+		/* ppid 0: it is being released right now. */
+		if (procfs_stat(c->pid, &st) < 0 || st.ppid == p->pid || !st.ppid)
 			continue;
 		known = st.ppid;
 		adopt(tr, c, p->pid, st.ppid);
@@ -826,7 +845,7 @@ static void on_proc_exit(struct tracer *tr, struct proc *p)
 		parent->waits_seen = 0;
 		arm_wait_watch(parent, false);
 	}
-	if (watch_release(tr, p) && parent && parent->nthreads > 0)
+	if (watch_release(tr, p, true) && parent && parent->nthreads > 0)
 		check_adoption(tr, p, parent);
 }
 
@@ -1243,6 +1262,11 @@ static void diagnose_one(struct tracer *tr, struct proc *p, double age)
 	d->f.last_wait_id = -1;
 	if (diagnose_collect(p->parent, &d->f) < 0)
 		d->f.state = 0;
+	/* The pid a nested parent waits for, as we see it. */
+	if (parent && d->f.syscall == SYS_wait4 && (long)(int)d->f.args[0] > 0)
+		d->f.args[0] = own_view_pid(tr, parent, (int)d->f.args[0]);
+	if (parent && d->f.syscall == SYS_waitid && d->f.args[0] == P_PID)
+		d->f.args[1] = own_view_pid(tr, parent, (int)d->f.args[1]);
 	if (parent && parent->nthreads > 0) {
 		d->f.traced = true;
 		d->f.waits_seen = parent->waits_seen;
@@ -1655,6 +1679,20 @@ static int start_root(struct tracer *tr, const struct options *opts,
 	return 0;
 }
 
+/* Whether a zombie we saw exit has not been released yet. */
+static bool unreleased_zombies(struct tracer *tr)
+{
+	void *val;
+
+	for (size_t i = 0; intmap_next(&tr->tasks.by_pid, &i, &val);) {
+		const struct proc *p = val;
+
+		if (p->exited && p->release == REL_NONE && p->pid != tr->self)
+			return true;
+	}
+	return false;
+}
+
 /* The event loop proper, until nothing is traced or we must let go. */
 static void run(struct tracer *tr)
 {
@@ -1677,8 +1715,16 @@ static void run(struct tracer *tr)
 		next = run_deadlines(tr, false);
 		wait_events(tr, next);
 	}
-	/* Releases that happened while we wound down still count. */
+	/* Releases that happened while we wound down still count, and those
+	 * about to happen: a parent blocked in a wait needs a moment to run
+	 * once we collected its child. */
 	wait_events(tr, 0);
+	for (double end = now(tr) + ATTRIBUTION_DELAY;
+	     unreleased_zombies(tr) && now(tr) < end;) {
+		wait_events(tr, 0.005);		/* a pidfd, or a moment */
+		if (tr->tasks.npolled)
+			poll_released(tr);
+	}
 	run_deadlines(tr, true);
 	model_finish(model, now(tr));
 }
@@ -1764,7 +1810,7 @@ static void adopt_inventory(struct tracer *tr, const struct attach_set *set)
 			parent->zombies++;
 			arm_wait_watch(parent, true);
 		}
-		watch_release(tr, p);
+		watch_release(tr, p, false);	/* it may be reaped already */
 	}
 }
 
