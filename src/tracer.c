@@ -280,15 +280,15 @@ static void attribute_unseen(struct tracer *tr, struct proc *p)
 	}
 	/* Released after its parent died, with no adopter seen: unknown.
 	 * A release as its exit was collected was its parent's (blocked in
-	 * a wait), even if the parent died right after; not if the parent's
-	 * death came first (collect_exited_parent): it was adopted. */
-	if (parent && parent->exited && (parent->exit_t <= p->exit_t ||
-	    (parent->exit_t < t && !p->maybe_autoreap))) {
+	 * a wait), even if the parent died right after (whose exit we may
+	 * have handled first: collect_exited_parent). */
+	if (parent && parent->exited && parent->exit_t < t && !p->maybe_autoreap) {
 		finish_reap(tr, p, t, 0, 0, ZW_REAPER_NONE, NULL);
 		return;
 	}
-	/* Nor can a parent that died before the release and is forgotten. */
-	if (!parent && p->orphaned_at > 0 && p->orphaned_at <= t) {
+	/* The same for a parent already forgotten. */
+	if (!parent && p->orphaned_at > 0 && p->orphaned_at < t &&
+	    !p->maybe_autoreap) {
 		finish_reap(tr, p, t, 0, 0, ZW_REAPER_NONE, NULL);
 		return;
 	}
@@ -324,7 +324,9 @@ static void on_released(struct tracer *tr, struct proc *p, double t,
 		finish_reap(tr, p, t, 0, 0, ZW_REAPER_AUTOREAP, NULL);
 		return;
 	}
-	if (!parent || parent->nthreads == 0) {
+	/* An untraced parent: no stop will tell.  A dead one's orphan was
+	 * released by its adopter, whose wait may yet be seen. */
+	if (!parent ? !p->orphaned_at : parent->nthreads == 0 && !parent->exited) {
 		attribute_unseen(tr, p);
 		return;
 	}
