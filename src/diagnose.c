@@ -47,21 +47,6 @@ const char *diagnose_syscall_name(long nr)
 	return NULL;
 }
 
-static ssize_t read_small(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return n;
-}
-
 /* /proc/PID/syscall: "61 0x1 0x2 ... sp pc" blocked in a syscall,
  * "running", or "-1 sp pc" in user space. */
 static long read_syscall(int pid, unsigned long *args)
@@ -70,7 +55,7 @@ static long read_syscall(int pid, unsigned long *args)
 	long nr;
 
 	snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
-	if (read_small(path, buf, sizeof(buf)) <= 0)
+	if (procfs_read(path, buf, sizeof(buf)) <= 0)
 		return -2;
 	if (!strncmp(buf, "running", 7))
 		return -1;
@@ -85,7 +70,7 @@ static void read_wchan(int pid, char *buf, size_t len)
 	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
-	if (read_small(path, buf, len) < 0 || !strcmp(buf, "0"))
+	if (procfs_read(path, buf, len) < 0 || !strcmp(buf, "0"))
 		buf[0] = '\0';
 }
 

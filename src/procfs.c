@@ -32,8 +32,7 @@ static ssize_t read_fd(int fd, char *buf, size_t len)
 	return total;
 }
 
-/* Reads a whole small /proc file; returns length or -errno. */
-static ssize_t read_file(const char *path, char *buf, size_t len)
+ssize_t procfs_read(const char *path, char *buf, size_t len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
@@ -133,7 +132,7 @@ int procfs_status(int pid, int tid, struct proc_status *st)
 		snprintf(path, sizeof(path), "/proc/%d/task/%d/status", pid, tid);
 	else
 		snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	n = read_file(path, buf, sizeof(buf));
+	n = procfs_read(path, buf, sizeof(buf));
 	if (n < 0)
 		return (int)n;
 	memset(st, 0, sizeof(*st));
@@ -170,7 +169,7 @@ int procfs_comm(int pid, char *buf, size_t len)
 	ssize_t n;
 
 	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-	n = read_file(path, buf, len);
+	n = procfs_read(path, buf, len);
 	if (n < 0)
 		return (int)n;
 	if (n > 0 && buf[n - 1] == '\n')
@@ -198,7 +197,7 @@ int procfs_cmdline(int pid, char *buf, size_t len, const char **argv, int max)
 	int argc = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
-	n = read_file(path, buf, len);
+	n = procfs_read(path, buf, len);
 	if (n <= 0)
 		return 0;
 	for (i = 0; i < n && argc < max; i += strlen(buf + i) + 1)
@@ -241,7 +240,7 @@ static void children_of_task(int tid, void *arg)
 	char path[96], buf[8192], *p, *end;
 
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", w->pid, tid);
-	if (read_file(path, buf, sizeof(buf)) <= 0)
+	if (procfs_read(path, buf, sizeof(buf)) <= 0)
 		return;
 	for (p = buf;; p = end) {
 		long child = strtol(p, &end, 10);

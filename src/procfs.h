@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 struct proc_stat {
 	char comm[16];
@@ -13,6 +14,9 @@ struct proc_stat {
 	unsigned flags;		/* field 9: PF_* */
 	unsigned long long sig_ignore;	/* field 33: ignored signals */
 };
+
+/* A whole small /proc file, NUL-terminated; its length or -errno. */
+ssize_t procfs_read(const char *path, char *buf, size_t len);
 
 /* /proc/PID/stat; 0 or -errno. */
 int procfs_stat(int pid, struct proc_stat *st);

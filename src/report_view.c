@@ -5,6 +5,7 @@
 #include "forksites.h"
 #include "lifecycle.h"
 #include "report_sinks.h"
+#include "trace_reader.h"
 #include "util.h"
 
 #include <math.h>
@@ -119,4 +120,33 @@ void report_view_stack(const struct report_view *v, unsigned id,
 		       struct zw_stack *out)
 {
 	forksites_stack(v->info->sites, id, out);
+}
+
+void report_put_command(FILE *fp, char *const *argv, bool lead,
+			void (*put)(FILE *fp, const char *s))
+{
+	for (size_t i = 0; argv && argv[i]; i++) {
+		const char *a = argv[i];
+		bool quote = !*a || strpbrk(a, " \t'\"\\$&|;<>()*?[]#~`!{}");
+
+		if (i || lead)
+			putc(' ', fp);
+		if (quote)
+			putc('\'', fp);
+		put(fp, a);
+		if (quote)
+			putc('\'', fp);
+	}
+}
+
+void report_put_recorded(FILE *fp, const struct trace_header *h,
+			 void (*put)(FILE *fp, const char *s))
+{
+	put(fp, h->start);
+	fputs(" on ", fp);
+	put(fp, h->host);
+	fputs(" (Linux ", fp);
+	put(fp, h->kernel);
+	fputs(") by zwatch ", fp);
+	put(fp, h->zwatch);
 }

@@ -55,4 +55,13 @@ struct report_view *report_view_finish(struct sink *s,
 void report_view_stack(const struct report_view *v, unsigned id,
 		       struct zw_stack *out);
 
+/* The recorded command, each word shell-quoted where it needs it, after
+ * a space (the first one too if lead); put escapes for the format. */
+void report_put_command(FILE *fp, char *const *argv, bool lead,
+			void (*put)(FILE *fp, const char *s));
+/* "START on HOST (Linux KERNEL) by zwatch VERSION" of a trace header. */
+struct trace_header;
+void report_put_recorded(FILE *fp, const struct trace_header *h,
+			 void (*put)(FILE *fp, const char *s));
+
 #endif

@@ -97,23 +97,9 @@ static void put_head(FILE *fp, const struct report_info *info)
 		"<h1>zwatch report</h1>\n<p class=\"meta\">", css);
 	if (hdr) {
 		fputs("<b>", fp);
-		for (size_t i = 0; hdr->command && hdr->command[i]; i++) {
-			const char *a = hdr->command[i];
-			bool quote = !*a || strpbrk(a, " \t'\"$&|;<>()*?");
-
-			fputs(i ? (quote ? " '" : " ") : (quote ? "'" : ""), fp);
-			put_html(fp, a);
-			if (quote)
-				putc('\'', fp);
-		}
+		report_put_command(fp, hdr->command, false, put_html);
 		fputs("</b> &mdash; recorded ", fp);
-		put_html(fp, hdr->start);
-		fputs(" on ", fp);
-		put_html(fp, hdr->host);
-		fputs(" (Linux ", fp);
-		put_html(fp, hdr->kernel);
-		fputs(") by zwatch ", fp);
-		put_html(fp, hdr->zwatch);
+		report_put_recorded(fp, hdr, put_html);
 	}
 	fputs("</p>\n<div class=\"legend\"><span><i "
 	      "style=\"background:#4a90d9\"></i>running</span><span><i "

@@ -52,23 +52,9 @@ static void put_header(FILE *fp, const struct report_info *info)
 		return;
 	}
 	fputs("\n  command:", fp);
-	for (size_t i = 0; h->command && h->command[i]; i++) {
-		const char *a = h->command[i];
-		bool quote = !*a || strpbrk(a, " \t'\"\\$&|;<>()*?[]#~`!{}");
-
-		fputs(quote ? " '" : " ", fp);
-		put_clean(fp, a);
-		if (quote)
-			putc('\'', fp);
-	}
+	report_put_command(fp, h->command, true, put_clean);
 	fputs("\n  recorded: ", fp);
-	put_clean(fp, h->start);
-	fputs(" on ", fp);
-	put_clean(fp, h->host);
-	fputs(" (Linux ", fp);
-	put_clean(fp, h->kernel);
-	fputs(") by zwatch ", fp);
-	put_clean(fp, h->zwatch);
+	report_put_recorded(fp, h, put_clean);
 	putc('\n', fp);
 }
 
