@@ -47,7 +47,8 @@ check_PROGRAMS += \
 	tests/scn/forksite \
 	tests/scn/forksite_nodebug \
 	tests/scn/forksite_omitfp \
-	tests/scn/signals
+	tests/scn/signals \
+	tests/scn/exec_kinds
 
 tests_scn_zombie_demo_SOURCES = tests/scn/zombie_demo.c tests/scn/scn.h
 tests_scn_sigchld_handler_SOURCES = tests/scn/sigchld_handler.c tests/scn/scn.h
@@ -74,6 +75,7 @@ tests_scn_fork_tree_SOURCES = tests/scn/fork_tree.c tests/scn/scn.h
 tests_scn_stop_cont_SOURCES = tests/scn/stop_cont.c tests/scn/scn.h
 tests_scn_lingering_SOURCES = tests/scn/lingering.c tests/scn/scn.h
 tests_scn_signals_SOURCES = tests/scn/signals.c tests/scn/scn.h
+tests_scn_exec_kinds_SOURCES = tests/scn/exec_kinds.c tests/scn/scn.h
 # One fork site, three builds: -k must name spawn_worker in each.
 tests_scn_forksite_SOURCES = tests/scn/forksite.c tests/scn/scn.h
 tests_scn_forksite_CFLAGS = $(AM_CFLAGS) -g -O0
@@ -112,7 +114,8 @@ E2E_TESTS = \
 	tests/e2e/test_cross_check.py \
 	tests/e2e/test_proc_connector.py \
 	tests/e2e/test_stop_cont.py \
-	tests/e2e/test_json_schema.py
+	tests/e2e/test_json_schema.py \
+	tests/e2e/test_exec_info.py
 
 TESTS += $(E2E_TESTS)
 
