@@ -44,6 +44,8 @@ struct stacker {
 	 * entries until the next capture, as stack.h promises. */
 	char names[ZW_STACK_MAX][128];
 	char ids[ZW_STACK_MAX][129];
+	char bins[ZW_STACK_MAX][4096];	/* a re-read of the maps frees theirs */
+	bool reread;			/* the maps were re-read this capture */
 };
 
 struct stacker *stacker_new(void)
@@ -191,12 +193,14 @@ static void describe(struct stacker *s, int pid, size_t i, bool exact,
 	struct elfsym_info info;
 	unsigned long back;
 
-	/* Maps are kept until exec; a miss means they changed (dlopen). */
-	if (!m) {
+	/* Maps are kept until exec; a miss means they changed (dlopen),
+	 * or a pc in no file (vdso, JIT): re-read once a capture. */
+	if (!m && !s->reread) {
+		s->reread = true;
 		read_maps(s, pid);
 		m = find_map(s, f->pc);
 	}
-	f->binary = m ? m->path : NULL;
+	f->binary = m ? copy(s->bins[i], sizeof(s->bins[i]), m->path) : NULL;
 	f->offset = m ? f->pc - m->start + m->offset : 0;
 	f->function = NULL;
 	f->func_offset = 0;
@@ -219,6 +223,7 @@ int stacker_capture(struct stacker *s, int pid, int tid, struct zw_stack *out)
 	out->n = 0;
 	if (!s)
 		return -ENOSYS;
+	s->reread = false;
 	u = unwinder_for(s, pid, tid);
 	if (!u)
 		return -ENOMEM;
