@@ -525,8 +525,13 @@ def schema_problems(tr):
                     (r.get("exit_code") is None) == (r.get("exit_signal") is None):
                 probs.append(f"{L}: exactly one of exit_code/exit_signal "
                              f"should be set")
+            # reaper null: released by someone zwatch could not tell
+            # (documented); then reaped_by is null too.
             if f == "reaped" and (r.get("reaped") is None or
-                                  r.get("reaper") not in ("parent", "subreaper", "init")):
+                                  r.get("reaper") not in ("parent", "subreaper",
+                                                          "init", None) or
+                                  (r.get("reaper") is None and
+                                   r.get("reaped_by") is not None)):
                 probs.append(f"{L}: final reaped but reaped/reaper are "
                              f"{_fmt(r.get('reaped'))}/{_fmt(r.get('reaper'))}")
             if f == "autoreaped" and (r.get("reaper") != "autoreap" or
@@ -590,15 +595,16 @@ def schema_problems(tr):
             need(r, "to", _is_int, "an int")
         elif ev == "reap":
             need(r, "by", opt_int, "an int or null")
-            need(r, "reaper", lambda v: v in REAPERS, f"one of {REAPERS}")
+            need(r, "reaper", lambda v: v is None or v in REAPERS,
+                 f"one of {REAPERS} or null (unknown)")
             if "tid" in r:
                 need(r, "tid", _is_int, "an int")
             if "syscall" in r:
                 need(r, "syscall", lambda v: v in ("wait4", "waitid"),
                      "wait4/waitid")
-            if (r.get("reaper") == "autoreap") != (r.get("by") is None):
+            if (r.get("reaper") in ("autoreap", None)) != (r.get("by") is None):
                 probs.append(f"line {r['_line']} (reap): by must be null "
-                             f"exactly when reaper is autoreap")
+                             f"exactly when reaper is autoreap or unknown")
     for pid, n in pids.items():
         if n > 1:
             probs.append(f"{n} lifecycle records for pid {pid}")
