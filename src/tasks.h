@@ -67,6 +67,7 @@ struct proc {
 	double release_deadline;
 	bool maybe_autoreap;
 	double orphaned_at;	/* its parent, forgotten now, died then; or 0 */
+	bool adopted_unseen;	/* released by an adopter /proc did not name */
 	int parent_ign;		/* its parent's SIGCHLD was ignored: 1 yes,
 				 * 0 no, -1 not read (the parent died first) */
 	struct list_link pending;	/* tasks->unattributed */

@@ -286,7 +286,12 @@ static void attribute_unseen(struct tracer *tr, struct proc *p)
 		finish_reap(tr, p, t, 0, 0, ZW_REAPER_NONE, NULL);
 		return;
 	}
-	/* The same for a parent already forgotten. */
+	/* Adopted and being released as its parent's death was handled; or
+	 * the same as above for a parent already forgotten. */
+	if (p->adopted_unseen) {
+		finish_reap(tr, p, t, 0, 0, ZW_REAPER_NONE, NULL);
+		return;
+	}
 	if (!parent && p->orphaned_at > 0 && p->orphaned_at < t &&
 	    !p->maybe_autoreap) {
 		finish_reap(tr, p, t, 0, 0, ZW_REAPER_NONE, NULL);
@@ -719,6 +724,7 @@ static void adopt(struct tracer *tr, struct proc *c, int from, int adopter)
 	struct proc *np = tasks_proc(&tr->tasks, adopter);
 
 	tasks_set_parent(&tr->tasks, c, adopter);
+	c->adopted_unseen = false;	/* the adopter is known now */
 	ev.reparent.from = from;
 	ev.reparent.to = adopter;
 	emit(tr, &ev);
@@ -742,8 +748,15 @@ static void reparent_children(struct tracer *tr, struct proc *p)
 		struct proc *c = container_of(pos, struct proc, sibling);
 		struct proc_stat st;
 
-		/* ppid 0: it is being released right now. */
-		if (procfs_stat(c->pid, &st) < 0 || st.ppid == p->pid || !st.ppid)
+		/* Gone, or ppid 0 (being released), while its own exit is
+		 * being handled (collect_exited_parent): the adopter took it
+		 * the moment we collected it; p, dead, did not. */
+		if (procfs_stat(c->pid, &st) < 0 || !st.ppid) {
+			if (!c->exited && !c->nthreads)
+				c->adopted_unseen = true;
+			continue;
+		}
+		if (st.ppid == p->pid)
 			continue;
 		known = st.ppid;
 		adopt(tr, c, p->pid, st.ppid);
