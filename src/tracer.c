@@ -1484,7 +1484,10 @@ static bool drain_waits(struct tracer *tr)
 static void wait_events(struct tracer *tr, double timeout)
 {
 	struct epoll_event evs[64];
-	int n, ms = timeout < 0 ? -1 : (int)(timeout * 1000) + 1;
+	/* Rounded up, so that a deadline is not polled for in a loop; but
+	 * 0 stays 0: a look, not a 1 ms sleep. */
+	int n, ms = timeout < 0 ? -1 : timeout == 0 ? 0 :
+		    (int)(timeout * 1000) + 1;
 
 	n = epoll_wait(tr->epfd, evs, ARRAY_SIZE(evs), ms);
 	for (int i = 0; i < n; i++) {
