@@ -279,6 +279,7 @@ FAULT_E2E_TESTS = \
 	tests/e2e/test_vfork_kill.py \
 	tests/e2e/test_exec_storm.py \
 	tests/e2e/test_attach_exiting.py \
-	tests/e2e/test_diagnose_noreap_init.py
+	tests/e2e/test_diagnose_noreap_init.py \
+	tests/e2e/test_launch_signals.py
 TESTS += $(FAULT_E2E_TESTS)
 EXTRA_DIST += $(FAULT_E2E_TESTS)
