@@ -166,16 +166,24 @@ static int stat_of(struct tracer *tr, int pid, struct proc_stat *ps)
 
 /* Does pid ignore SIGCHLD?  Not trusted from a pid namespace init that is
  * exiting: the kernel sets SIG_IGN then (zap_pid_ns_processes), after it
- * may have reaped children itself. */
-static bool sigchld_ignored(struct tracer *tr, int pid)
+ * may have reaped children itself.  *dying (if asked): pid is exiting and
+ * not such an init, so it does not wait any more. */
+static bool sigchld_ignored(struct tracer *tr, int pid, bool *dying)
 {
 	struct proc_stat ps;
+	bool exiting;
 
+	if (dying)
+		*dying = false;
 	/* /proc/PID/stat is much cheaper to produce than status. */
-	if (stat_of(tr, pid, &ps) < 0 ||
-	    !(ps.sig_ignore & (1ULL << (SIGCHLD - 1))))
+	if (stat_of(tr, pid, &ps) < 0)
 		return false;
-	return !(ps.flags & PF_EXITING) || !is_ns_init(tr, pid);
+	exiting = ps.flags & PF_EXITING;
+	if (dying)
+		*dying = exiting && !is_ns_init(tr, pid);
+	if (!(ps.sig_ignore & (1ULL << (SIGCHLD - 1))))
+		return false;
+	return !exiting || !is_ns_init(tr, pid);
 }
 
 /* p's pid in a nested pid namespace, 0 if it lives in ours.  Learnt on
@@ -274,7 +282,7 @@ static void attribute_unseen(struct tracer *tr, struct proc *p)
 	/* A dead parent's SigIgn says nothing (an exiting process's
 	 * dispositions are torn down); it was read at the release instead. */
 	if (p->parent_ign == 1 ||
-	    ((!parent || !parent->exited) && sigchld_ignored(tr, p->parent))) {
+	    ((!parent || !parent->exited) && sigchld_ignored(tr, p->parent, NULL))) {
 		finish_reap(tr, p, t, 0, 0, ZW_REAPER_AUTOREAP, NULL);
 		return;
 	}
@@ -310,6 +318,7 @@ static void on_released(struct tracer *tr, struct proc *p, double t,
 			bool at_exit)
 {
 	struct proc *parent = tasks_proc(&tr->tasks, p->parent);
+	bool dying = false;
 
 	if (p->release != REL_NONE)
 		return;
@@ -325,10 +334,15 @@ static void on_released(struct tracer *tr, struct proc *p, double t,
 	p->released_at = t;
 	p->maybe_autoreap = at_exit;
 	/* Read now: the parent may be gone when the deadline comes. */
-	if (at_exit && (p->parent_ign == 1 || sigchld_ignored(tr, p->parent))) {
+	if (at_exit && (p->parent_ign == 1 ||
+			sigchld_ignored(tr, p->parent, &dying))) {
 		finish_reap(tr, p, t, 0, 0, ZW_REAPER_AUTOREAP, NULL);
 		return;
 	}
+	/* Released as we collected it, while its single-threaded parent was
+	 * dying (SIGKILLed in vfork, say): the adopter took it. */
+	if (at_exit && dying && parent && !parent->threaded)
+		p->adopted_unseen = true;
 	/* An untraced parent: no stop will tell.  A dead one's orphan was
 	 * released by its adopter, whose wait may yet be seen. */
 	if (!parent ? !p->orphaned_at : parent->nthreads == 0 && !parent->exited) {
@@ -794,7 +808,7 @@ static void collect_exited_parent(struct tracer *tr, struct proc *p)
 		return;
 	/* Its SigIgn, while it is still a zombie we have not collected:
 	 * whether p's release is the kernel's depends on it. */
-	p->parent_ign = sigchld_ignored(tr, parent->pid);
+	p->parent_ign = sigchld_ignored(tr, parent->pid, NULL);
 	if (waitpid(parent->pid, &status, __WALL | WNOHANG) == parent->pid)
 		handle_status(tr, parent->pid, status);
 }
