@@ -764,9 +764,10 @@ static void reparent_children(struct tracer *tr, struct proc *p)
 
 		/* Gone, or ppid 0 (being released), while its own exit is
 		 * being handled (collect_exited_parent): the adopter took it
-		 * the moment we collected it; p, dead, did not. */
+		 * the moment we collected it; p, dead, did not, unless p is
+		 * a pid namespace init (which reaps all as it dies). */
 		if (procfs_stat(c->pid, &st) < 0 || !st.ppid) {
-			if (!c->exited && !c->nthreads)
+			if (!c->exited && !c->nthreads && !is_ns_init(tr, p->pid))
 				c->adopted_unseen = true;
 			continue;
 		}
