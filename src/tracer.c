@@ -536,20 +536,23 @@ static void on_wait_done(struct tracer *tr, struct task *task, long nr,
 }
 
 /* At a signal-delivery stop: did the thread just finish a wait? */
-static void check_finished_wait(struct tracer *tr, struct task *task)
+/* At a signal-delivery stop: did the thread just finish a wait?  Returns
+ * the system call it was in (-1: none, or user code). */
+static long check_finished_wait(struct tracer *tr, struct task *task)
 {
 	arch_regs regs;
 	unsigned long args[6];
 	long nr;
 
 	if (pt_getregs(task->tid, &regs) < 0)
-		return;
+		return -1;
 	nr = arch_syscall_nr(&regs);
 	if (!is_wait_syscall(nr))
-		return;
+		return nr;
 	for (int i = 0; i < 6; i++)
 		args[i] = arch_syscall_arg(&regs, i);
 	on_wait_done(tr, task, nr, args, arch_syscall_ret(&regs), false);
+	return nr;
 }
 
 static bool wants_wait_watch(const struct proc *p)
@@ -909,6 +912,17 @@ static void on_thread_exit(struct tracer *tr, struct task *task, int status)
 
 /* ---- stops ------------------------------------------------------------- */
 
+/* A SIGCHLD delivered as the thread returns from one of these had been
+ * blocked: the parent may have reaped with it blocked (bash around its
+ * waitpid(), make outside pselect()), so no stop showed that wait. */
+static bool unblocks_signals(long nr)
+{
+	return nr == SYS_rt_sigprocmask || nr == SYS_rt_sigsuspend ||
+	       nr == SYS_pselect6 || nr == SYS_ppoll || nr == SYS_epoll_pwait ||
+	       nr == SYS_epoll_pwait2 || nr == SYS_rt_sigreturn ||
+	       nr == SYS_rt_sigtimedwait;
+}
+
 /* A single-threaded parent is at a SIGCHLD delivery stop and its
  * registers did not show a wait that took the children released the
  * moment their exits were collected.  Had it reaped one, it would have
@@ -919,8 +933,10 @@ static void settle_fast_releases(struct tracer *tr, struct proc *parent)
 {
 	struct list_link *pos, *n;
 
-	/* Any other thread, even one gone by now, could have reaped. */
-	if (parent->threaded)
+	/* Any other thread, even one gone by now, could have reaped; and a
+	 * parent that blocks SIGCHLD (make, outside its pselect) gets no
+	 * stop at a wait's return: this stop comes later, from elsewhere. */
+	if (parent->threaded || parent->quiet_reaper)
 		return;
 	list_for_each_safe(pos, n, &tr->tasks.unattributed) {
 		struct proc *p = container_of(pos, struct proc, pending);
@@ -938,6 +954,7 @@ static struct resume on_signal_stop(struct tracer *tr, struct task *task,
 			       .tid = task->tid };
 	siginfo_t si;
 	bool chld = sig == SIGCHLD && pt_getsiginfo(task->tid, &si) == 0;
+	long nr = -1;
 
 	if (chld) {
 		ev.t = now(tr);
@@ -949,8 +966,8 @@ static struct resume on_signal_stop(struct tracer *tr, struct task *task,
 		emit(tr, &ev);
 	}
 	if (chld || wants_wait_watch(task->proc))
-		check_finished_wait(tr, task);
-	if (chld && si.si_code > 0)
+		nr = check_finished_wait(tr, task);
+	if (chld && si.si_code > 0 && !unblocks_signals(nr))
 		settle_fast_releases(tr, task->proc);
 	/* Deliver the signal exactly as it came. */
 	return (struct resume){ RESUME_RUN, sig };

@@ -48,7 +48,8 @@ check_PROGRAMS += \
 	tests/scn/forksite_nodebug \
 	tests/scn/forksite_omitfp \
 	tests/scn/signals \
-	tests/scn/exec_kinds
+	tests/scn/exec_kinds \
+	tests/scn/masked_reaper
 
 tests_scn_zombie_demo_SOURCES = tests/scn/zombie_demo.c tests/scn/scn.h
 tests_scn_sigchld_handler_SOURCES = tests/scn/sigchld_handler.c tests/scn/scn.h
@@ -76,6 +77,7 @@ tests_scn_stop_cont_SOURCES = tests/scn/stop_cont.c tests/scn/scn.h
 tests_scn_lingering_SOURCES = tests/scn/lingering.c tests/scn/scn.h
 tests_scn_signals_SOURCES = tests/scn/signals.c tests/scn/scn.h
 tests_scn_exec_kinds_SOURCES = tests/scn/exec_kinds.c tests/scn/scn.h
+tests_scn_masked_reaper_SOURCES = tests/scn/masked_reaper.c tests/scn/scn.h
 # One fork site, three builds: -k must name spawn_worker in each.
 tests_scn_forksite_SOURCES = tests/scn/forksite.c tests/scn/scn.h
 tests_scn_forksite_CFLAGS = $(AM_CFLAGS) -g -O0
@@ -115,7 +117,8 @@ E2E_TESTS = \
 	tests/e2e/test_proc_connector.py \
 	tests/e2e/test_stop_cont.py \
 	tests/e2e/test_json_schema.py \
-	tests/e2e/test_exec_info.py
+	tests/e2e/test_exec_info.py \
+	tests/e2e/test_masked_reaper.py
 
 TESTS += $(E2E_TESTS)
 
