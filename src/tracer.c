@@ -929,14 +929,32 @@ static bool unblocks_signals(long nr)
  * stopped right at that wait's return (the child's SIGCHLD was already
  * pending then), so nobody but the kernel released them: SA_NOCLDWAIT.
  * SIGCHLDs coalesce, hence all of them, not just si_pid. */
-static void settle_fast_releases(struct tracer *tr, struct proc *parent)
+static bool has_fast_releases(struct tracer *tr, const struct proc *parent)
+{
+	struct list_link *pos;
+
+	for (pos = tr->tasks.unattributed.next; pos != &tr->tasks.unattributed;
+	     pos = pos->next) {
+		struct proc *p = container_of(pos, struct proc, pending);
+
+		if (p->maybe_autoreap && p->parent == parent->pid)
+			return true;
+	}
+	return false;
+}
+
+/* nocldwait: 1 the parent has SA_NOCLDWAIT (read from it), 0 it has not,
+ * -1 not known (then its stop is the evidence: see above). */
+static void settle_fast_releases(struct tracer *tr, struct proc *parent,
+				 int nocldwait)
 {
 	struct list_link *pos, *n;
 
 	/* Any other thread, even one gone by now, could have reaped; and a
 	 * parent that blocks SIGCHLD (make, outside its pselect) gets no
 	 * stop at a wait's return: this stop comes later, from elsewhere. */
-	if (parent->threaded || parent->quiet_reaper)
+	if (nocldwait == 0 ||
+	    (nocldwait < 0 && (parent->threaded || parent->quiet_reaper)))
 		return;
 	list_for_each_safe(pos, n, &tr->tasks.unattributed) {
 		struct proc *p = container_of(pos, struct proc, pending);
@@ -945,6 +963,31 @@ static void settle_fast_releases(struct tracer *tr, struct proc *parent)
 			finish_reap(tr, p, p->released_at, 0, 0,
 				    ZW_REAPER_AUTOREAP, NULL);
 	}
+}
+
+/* Stopped for SIGCHLD right after a system call, the parent can be asked:
+ * rt_sigaction() run in it (diagnose_sigaction) says whether SA_NOCLDWAIT
+ * is set.  Returns 1 or 0, or -1 if it cannot be asked (in user code).
+ * The SIGCHLD of this stop goes back in with its own siginfo; if the
+ * thread left the stop meanwhile (another signal came), *r says hold and
+ * that stop is handled, the SIGCHLD sent again. */
+static int probe_nocldwait(struct tracer *tr, struct task *task,
+			   const siginfo_t *si, struct resume *r)
+{
+	struct diag_sigaction sa = { .known = false };
+	int status = 0, err;
+
+	err = diagnose_sigaction(task->proc->pid, task->tid, &sa, &status);
+	if (status) {
+		syscall(SYS_tkill, task->tid, SIGCHLD);
+		handle_status(tr, task->tid, status);
+		*r = (struct resume){ RESUME_HOLD, 0 };
+	} else if (err != -EOPNOTSUPP && err != -ESRCH) {
+		pt_setsiginfo(task->tid, si);
+	}
+	if (err < 0 || !sa.known)
+		return -1;
+	return (sa.flags & SA_NOCLDWAIT) || sa.handler == (unsigned long)SIG_IGN;
 }
 
 static struct resume on_signal_stop(struct tracer *tr, struct task *task,
@@ -967,8 +1010,18 @@ static struct resume on_signal_stop(struct tracer *tr, struct task *task,
 	}
 	if (chld || wants_wait_watch(task->proc))
 		nr = check_finished_wait(tr, task);
-	if (chld && si.si_code > 0 && !unblocks_signals(nr))
-		settle_fast_releases(tr, task->proc);
+	if (chld && si.si_code > 0 && has_fast_releases(tr, task->proc)) {
+		struct resume r = { RESUME_RUN, sig };
+		int nocldwait = -1;
+
+		/* After a call that is not a wait (that did not take them),
+		 * ask; in user code, the stop itself is the evidence. */
+		if (nr >= 0)
+			nocldwait = probe_nocldwait(tr, task, &si, &r);
+		if (nocldwait >= 0 || !unblocks_signals(nr))
+			settle_fast_releases(tr, task->proc, nocldwait);
+		return r;
+	}
 	/* Deliver the signal exactly as it came. */
 	return (struct resume){ RESUME_RUN, sig };
 }

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """A parent that reaps with SIGCHLD blocked (bash around waitpid(), make
 outside pselect()) gets its SIGCHLD stop only later, as it unblocks the
-signal, with registers that show sigprocmask(), not the wait.  That is
-no sign of SA_NOCLDWAIT: every child is reaped by the parent, none
-'autoreaped'.  Then the same for real programs: make running recipes
-through bash."""
+signal, with registers that show sigprocmask() (or a handler's wait that
+found nothing), not the wait that reaped.  That is no sign of
+SA_NOCLDWAIT: every child is reaped by the parent, none 'autoreaped'.
+Then the same for real programs: bash command substitutions, and make
+running recipes through bash."""
 import os
 import shutil
 import sys
@@ -29,6 +30,16 @@ def test(t):
         t.match(lc, {"exit_code": int(r["code"]), "reaper": "parent",
                      "reaped_by": parent, "final": "reaped"},
                 f"child {r['pid']}: reaped by its parent, not autoreaped")
+    # bash reaps a command substitution with SIGCHLD blocked, then its
+    # SIGCHLD handler's waitpid(WNOHANG) finds nothing: ECHILD at the stop.
+    for i in range(5):
+        tr = t.run(["bash", "-c", "x=$(echo hi); y=`true`; z=$(date); "
+                    "echo $x$y$z"], name=f"bash{i}")
+        t.check(all(l.get("final") == "reaped" and l.get("reaper") == "parent"
+                    for l in tr.lifecycles),
+                f"bash command substitutions ({i}): every process reaped by "
+                f"its parent", [l for l in tr.lifecycles
+                                if l.get("reaper") != "parent"])
     make = shutil.which("make")
     if not make:
         t.note("make not installed: the real-program half is skipped")
