@@ -1,0 +1,594 @@
+/* reap.c - who released each zombie: its parent's wait (seen at a syscall
+ * or SIGCHLD stop), the kernel (SIG_IGN, SA_NOCLDWAIT), an adopter; and
+ * watching zombies until they are released (a pidfd each, or polling).
+ * doc/INTERNALS.md tells the order of evidence.
+ */
+#include "config.h"
+#include "tracer_int.h"
+#include "decode.h"
+#include "diagnose.h"
+#include "event.h"
+#include "ptrace_util.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define PF_EXITING 0x4
+
+/* /proc/PID/stat, through a descriptor kept open for a tracked process:
+ * a parent's SigIgn is read at each child's exit, and opening the file
+ * (the path lookup) costs more than reading it.  Bounded. */
+static int stat_of(struct tracer *tr, int pid, struct proc_stat *ps)
+{
+	struct proc *p = tasks_proc(&tr->tasks, pid);
+
+	if (p && p->stat_fd < 0 && tr->tasks.stat_fds < MAX_STAT_FDS) {
+		p->stat_fd = procfs_open_stat(pid);
+		if (p->stat_fd < 0)
+			return p->stat_fd;
+		tr->tasks.stat_fds++;
+	}
+	if (p && p->stat_fd >= 0)
+		return procfs_stat_fd(p->stat_fd, ps);
+	return procfs_stat(pid, ps);
+}
+
+/* Does pid ignore SIGCHLD?  Not trusted from a pid namespace init that is
+ * exiting: the kernel sets SIG_IGN then (zap_pid_ns_processes), after it
+ * may have reaped children itself.  *dying (if asked): pid is exiting and
+ * not such an init, so it does not wait any more. */
+bool reap_sigchld_ignored(struct tracer *tr, int pid, bool *dying)
+{
+	struct proc_stat ps;
+	bool exiting;
+
+	if (dying)
+		*dying = false;
+	/* /proc/PID/stat is much cheaper to produce than status. */
+	if (stat_of(tr, pid, &ps) < 0)
+		return false;
+	exiting = ps.flags & PF_EXITING;
+	if (dying)
+		*dying = exiting && !reap_is_ns_init(tr, pid);
+	if (!(ps.sig_ignore & (1ULL << (SIGCHLD - 1))))
+		return false;
+	return !exiting || !reap_is_ns_init(tr, pid);
+}
+
+/* p's pid in a nested pid namespace, 0 if it lives in ours.  Learnt on
+ * first need, not at each fork (a /proc read per fork cost 15% of a fork
+ * storm): a process never changes its own pid namespace.  Needs p alive
+ * or a zombie. */
+int reap_ns_pid(struct tracer *tr, struct proc *p)
+{
+	static char present;
+
+	if (!p->ns_known) {
+		p->ns_known = true;
+		p->ns_pid = procfs_nested_pid(p->pid);
+		if (p->ns_pid == 1)
+			intmap_put(&tr->ns_inits, p->pid, &present);
+	}
+	return p->ns_pid;
+}
+
+/* A nested parent's wait names p by its pid in there, when p may be gone
+ * from /proc already: learn it while p is alive. */
+void reap_learn_ns_pid(struct tracer *tr, struct proc *p)
+{
+	struct proc *parent = tasks_proc(&tr->tasks, p->parent);
+
+	if (parent && reap_ns_pid(tr, parent))
+		reap_ns_pid(tr, p);
+}
+
+/* The init of a pid namespace (ours: pid 1; a nested one: pid 1 inside).
+ * Known for the processes we track even after they are gone. */
+bool reap_is_ns_init(struct tracer *tr, int pid)
+{
+	struct proc *p = tasks_proc(&tr->tasks, pid);
+	struct proc_status st;
+
+	if (pid == 1 || (tr->is_init && pid == tr->self) ||
+	    intmap_get(&tr->ns_inits, pid))
+		return true;
+	if (p)
+		return reap_ns_pid(tr, p) == 1;
+	return procfs_status(pid, 0, &st) == 0 && st.nspid_inner == 1;
+}
+
+enum zw_reaper reap_classify(struct tracer *tr,
+				      const struct proc *p, int by)
+{
+	if (by == p->ppid_at_birth)
+		return ZW_REAPER_PARENT;
+	if (reap_is_ns_init(tr, by))
+		return ZW_REAPER_INIT;
+	return ZW_REAPER_SUBREAPER;
+}
+
+/* p is about to be forgotten: its children keep when it died, so that a
+ * release of theirs seen later is not blamed on it. */
+static void note_orphans(struct proc *p)
+{
+	struct list_link *pos;
+
+	for (pos = p->children.next; pos != &p->children; pos = pos->next)
+		container_of(pos, struct proc, sibling)->orphaned_at = p->exit_t;
+}
+
+/* The zombie p is gone: say who released it, and forget it. */
+void reap_finish(struct tracer *tr, struct proc *p, double t, int by,
+			int by_tid, enum zw_reaper reaper, const char *syscall)
+{
+	struct proc *parent = tasks_proc(&tr->tasks, p->parent);
+	struct zw_event ev = { .type = ZW_EV_REAP, .t = t, .pid = p->pid };
+
+	ev.reap.by = by;
+	ev.reap.by_tid = by_tid;
+	ev.reap.reaper = reaper;
+	ev.reap.syscall = syscall;
+	emit(tr, &ev);
+	if (parent && parent->zombies > 0)
+		parent->zombies--;
+	note_orphans(p);
+	tasks_del_proc(&tr->tasks, p);
+}
+
+/* Released, and no wait of a traced parent explains it: decide from the
+ * evidence there is.  SIGCHLD ignored (SigIgn) means the kernel released
+ * it.  A release the very moment we collected the exit is either the
+ * kernel's (SA_NOCLDWAIT, invisible in /proc) or a parent thread that was
+ * already blocked in a wait; on_signal_stop settles that for a
+ * single-threaded parent, and here it counts as the parent's.  If the
+ * parent it had is dead, it was adopted and released before we could see
+ * by whom: say so rather than guess. */
+void reap_attribute_unseen(struct tracer *tr, struct proc *p)
+{
+	struct proc *parent = tasks_proc(&tr->tasks, p->parent);
+	double t = p->release == REL_PENDING ? p->released_at : now(tr);
+
+	/* A dead parent's SigIgn says nothing (an exiting process's
+	 * dispositions are torn down); it was read at the release instead. */
+	if (p->parent_ign == 1 ||
+	    ((!parent || !parent->exited) && reap_sigchld_ignored(tr, p->parent, NULL))) {
+		reap_finish(tr, p, t, 0, 0, ZW_REAPER_AUTOREAP, NULL);
+		return;
+	}
+	/* Released after its parent died, with no adopter seen: unknown.
+	 * A release as its exit was collected was its parent's (blocked in
+	 * a wait), even if the parent died right after (whose exit we may
+	 * have handled first: collect_exited_parent). */
+	if (parent && parent->exited && parent->exit_t < t && !p->maybe_autoreap) {
+		reap_finish(tr, p, t, 0, 0, ZW_REAPER_NONE, NULL);
+		return;
+	}
+	/* Adopted and being released as its parent's death was handled; or
+	 * the same as above for a parent already forgotten. */
+	if (p->adopted_unseen) {
+		reap_finish(tr, p, t, 0, 0, ZW_REAPER_NONE, NULL);
+		return;
+	}
+	if (!parent && p->orphaned_at > 0 && p->orphaned_at < t &&
+	    !p->maybe_autoreap) {
+		reap_finish(tr, p, t, 0, 0, ZW_REAPER_NONE, NULL);
+		return;
+	}
+	/* From now on, stop this parent as soon as it has a zombie. */
+	if (parent)
+		parent->quiet_reaper = true;
+	reap_finish(tr, p, t, p->parent, 0, reap_classify(tr, p, p->parent),
+		    NULL);
+}
+
+/* p was released at time t.  If its parent is traced and alive, the stop
+ * that shows the wait is at most moments away: wait for it briefly. */
+void reap_released(struct tracer *tr, struct proc *p, double t,
+			bool at_exit)
+{
+	struct proc *parent = tasks_proc(&tr->tasks, p->parent);
+	bool dying = false;
+
+	if (p->release != REL_NONE)
+		return;
+	if (p->pidfd >= 0) {
+		close(p->pidfd);
+		p->pidfd = -1;
+		tr->tasks.pidfds--;
+	}
+	if (list_linked(&p->polled)) {
+		list_del(&p->polled);
+		tr->tasks.npolled--;
+	}
+	p->released_at = t;
+	p->maybe_autoreap = at_exit;
+	/* Read now: the parent may be gone when the deadline comes. */
+	if (at_exit && (p->parent_ign == 1 ||
+			reap_sigchld_ignored(tr, p->parent, &dying))) {
+		reap_finish(tr, p, t, 0, 0, ZW_REAPER_AUTOREAP, NULL);
+		return;
+	}
+	/* Released as we collected it, while its single-threaded parent was
+	 * dying (SIGKILLed in vfork, say): the adopter took it. */
+	if (at_exit && dying && parent && !parent->threaded)
+		p->adopted_unseen = true;
+	/* An untraced parent: no stop will tell.  A dead one's orphan was
+	 * released by its adopter, whose wait may yet be seen. */
+	if (!parent ? !p->orphaned_at : parent->nthreads == 0 && !parent->exited) {
+		reap_attribute_unseen(tr, p);
+		return;
+	}
+	p->release = REL_PENDING;
+	p->release_deadline = now(tr) + ATTRIBUTION_DELAY;
+	/* At the tail: the list stays in deadline order. */
+	list_add_tail(&tr->tasks.unattributed, &p->pending);
+}
+
+int reap_pidfd_open(int pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+/* No pidfd for the zombie p (old kernel, or out of descriptors: here the
+ * hard limit can be 20,000 and only CAP_SYS_RESOURCE raises it): it is
+ * looked at with kill(pid, 0) now and then. */
+static void poll_for_release(struct tracer *tr, struct proc *p)
+{
+	if (!list_linked(&p->polled)) {
+		list_add_tail(&tr->tasks.polled, &p->polled);
+		tr->tasks.npolled++;
+	}
+}
+
+/* Watch the zombie p until someone releases it.  Returns true if it is
+ * still a zombie; false if it is released already (and p may be gone). */
+bool reap_watch(struct tracer *tr, struct proc *p, bool at_exit)
+{
+	struct pollfd pfd;
+	struct epoll_event ee = { .events = 0, .data.u64 = (uint64_t)p->pid };
+	int fd;
+
+	if (!tr->have_pidfd) {
+		poll_for_release(tr, p);
+		return true;
+	}
+	fd = reap_pidfd_open(p->pid);
+	if (fd < 0) {
+		if (errno == ESRCH) {
+			reap_released(tr, p, now(tr), at_exit);
+			return false;
+		}
+		/* EMFILE and friends: fall back to polling for this one. */
+		poll_for_release(tr, p);
+		return true;
+	}
+	pfd.fd = fd;
+	pfd.events = 0;
+	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP)) {
+		close(fd);
+		reap_released(tr, p, now(tr), at_exit);
+		return false;
+	}
+	/* Only EPOLLHUP (always reported) matters: release, not exit. */
+	if (epoll_ctl(tr->epfd, EPOLL_CTL_ADD, fd, &ee) < 0) {
+		close(fd);
+		poll_for_release(tr, p);
+		return true;
+	}
+	p->pidfd = fd;
+	tr->tasks.pidfds++;
+	return true;
+}
+
+/* The polled zombies: one pass of kill(pid, 0) finds the released, then
+ * they are settled (which edits the list, hence not during the pass).
+ * Returns seconds until the next pass: 20 ms, longer for a horde, so
+ * that polling costs at most about 50,000 kill()s a second. */
+double reap_poll(struct tracer *tr)
+{
+	size_t i, n = 0;
+	int *gone = xmalloc(tr->tasks.npolled * sizeof(*gone));
+	struct list_link *pos;
+
+	for (pos = tr->tasks.polled.next; pos != &tr->tasks.polled; pos = pos->next) {
+		struct proc *p = container_of(pos, struct proc, polled);
+
+		if (kill(p->pid, 0) < 0 && errno == ESRCH)
+			gone[n++] = p->pid;
+	}
+	for (i = 0; i < n; i++) {
+		struct proc *p = tasks_proc(&tr->tasks, gone[i]);
+
+		if (p && p->exited && p->release == REL_NONE)
+			reap_released(tr, p, now(tr), false);
+	}
+	free(gone);
+	return POLL_PERIOD * (tr->tasks.npolled > 1000 ?
+			      tr->tasks.npolled / 1000.0 : 1);
+}
+
+/* ---- waits ------------------------------------------------------------- */
+
+bool reap_is_wait(long nr)
+{
+	return nr == SYS_wait4 || nr == SYS_waitid;
+}
+
+/* Decodes a finished wait4/waitid of task.  Returns the pid it reaped
+ * (0 if none) and fills ev with the wait event. */
+static int decode_wait(struct task *task, long nr, const unsigned long *a,
+		       long ret, struct zw_event *ev)
+{
+	int status = 0;
+	bool reaped = false;
+	int child = 0;
+
+	ev->type = ZW_EV_WAIT;
+	ev->pid = task->proc->pid;
+	ev->tid = task->tid;
+	if (nr == SYS_wait4) {
+		ev->wait.syscall = "wait4";
+		ev->wait.idtype = -1;
+		ev->wait.id = (long)(int)a[0];
+		ev->wait.options = (unsigned)a[2];
+		ev->wait.result = ret;
+		if (ret > 0) {
+			child = (int)ret;
+			reaped = true;
+			/* It can also report a stopped or continued child. */
+			if ((ev->wait.options & (WUNTRACED | WCONTINUED)) && a[1] &&
+			    pt_read(task->tid, a[1], &status, sizeof(status)) == 0)
+				reaped = WIFEXITED(status) || WIFSIGNALED(status);
+		}
+	} else {
+		siginfo_t si;
+
+		ev->wait.syscall = "waitid";
+		ev->wait.idtype = (int)a[0];
+		ev->wait.id = (long)(int)a[1];
+		ev->wait.options = (unsigned)a[3];
+		ev->wait.result = ret;
+		if (ret == 0 && a[2] &&
+		    !pt_read(task->tid, a[2], &si, sizeof(si)) && si.si_pid) {
+			child = si.si_pid;
+			ev->wait.result = si.si_pid;
+			reaped = (si.si_code == CLD_EXITED || si.si_code == CLD_KILLED ||
+				  si.si_code == CLD_DUMPED) &&
+				 !(ev->wait.options & WNOWAIT);
+			status = si.si_status;
+		}
+	}
+	ev->wait.status = status;
+	return reaped ? child : 0;
+}
+
+/* A parent inside a child pid namespace sees its children's pids in that
+ * namespace; translate one to the pid zwatch sees (NSpid in /proc). */
+int reap_own_view_pid(struct tracer *tr, struct proc *parent, int pid)
+{
+	struct proc *p = tasks_proc(&tr->tasks, pid);
+	struct list_link *pos;
+
+	if (p && p->parent == parent->pid)
+		return pid;
+	if (!reap_ns_pid(tr, parent))
+		return pid;	/* the parent sees pids as we do */
+	for (pos = parent->children.next; pos != &parent->children; pos = pos->next) {
+		struct proc *c = container_of(pos, struct proc, sibling);
+
+		/* Reaped children are gone from /proc: on_proc_exit learnt
+		 * theirs while they were zombies. */
+		if (reap_ns_pid(tr, c) == pid)
+			return c->pid;
+	}
+	return pid;
+}
+
+/* A wait of task finished (seen at its syscall-exit stop, or at a later
+ * signal-delivery stop: fresh says which).  At a signal-delivery stop the
+ * registers may show an old call, so only a reap of a zombie nobody
+ * claimed yet counts there. */
+void reap_wait_done(struct tracer *tr, struct task *task, long nr,
+			 const unsigned long *args, long ret, bool fresh)
+{
+	struct zw_event ev = { 0 };
+	int child = decode_wait(task, nr, args, ret, &ev);
+	struct proc *p = NULL;
+	double t = now(tr);
+
+	if (child) {
+		child = reap_own_view_pid(tr, task->proc, child);
+		p = tasks_proc(&tr->tasks, child);
+		if (ev.wait.result > 0)
+			ev.wait.result = child;
+	}
+	if (p && !p->exited)
+		p = NULL;
+	/* -ERESTARTSYS and kin: the kernel restarts the call unseen. */
+	if ((!fresh && !p) || (ret <= -512 && ret >= -516))
+		return;
+	task->proc->waits_seen++;
+	task->proc->last_wait_id = ev.wait.idtype == P_PID || ev.wait.idtype < 0 ?
+				   ev.wait.id : -1;
+	task->proc->last_wait_options = ev.wait.options;
+	ev.t = t;
+	emit(tr, &ev);
+	if (p && p->parent != task->proc->pid) {
+		/* Only a parent can reap: it was adopted unseen (its old
+		 * parent died and the new one reaped it before we looked). */
+		struct zw_event rp = { .type = ZW_EV_REPARENT, .t = t,
+				       .pid = p->pid };
+
+		rp.reparent.from = p->parent;
+		rp.reparent.to = task->proc->pid;
+		emit(tr, &rp);
+		tasks_set_parent(&tr->tasks, p, task->proc->pid);
+		task->proc->adopter = true;
+	}
+	if (p)
+		reap_finish(tr, p, p->release == REL_PENDING ? p->released_at : t,
+			    task->proc->pid, task->tid,
+			    reap_classify(tr, p, task->proc->pid), ev.wait.syscall);
+}
+
+/* At a signal-delivery stop: did the thread just finish a wait?  Returns
+ * the system call it was in (-1: none, or user code). */
+long reap_check_finished_wait(struct tracer *tr, struct task *task)
+{
+	arch_regs regs;
+	unsigned long args[6];
+	long nr;
+
+	if (pt_getregs(task->tid, &regs) < 0)
+		return -1;
+	nr = arch_syscall_nr(&regs);
+	if (!reap_is_wait(nr))
+		return nr;
+	for (int i = 0; i < 6; i++)
+		args[i] = arch_syscall_arg(&regs, i);
+	reap_wait_done(tr, task, nr, args, arch_syscall_ret(&regs), false);
+	return nr;
+}
+
+bool reap_wants_wait_watch(const struct proc *p)
+{
+	return p->zombies > 0;
+}
+
+/* p has a new zombie child.  Its threads switch to syscall stops at their
+ * next stop; a single-threaded parent gets one soon anyway (SIGCHLD).
+ * But the thread that reaps may not be the one SIGCHLD stops, and a
+ * parent that blocks SIGCHLD (signalfd, sigwait) does not stop at all:
+ * for those, interrupt the threads now.  A wait they were blocked in is
+ * restarted by the kernel, and so seen from its start. */
+void reap_arm_wait_watch(struct proc *p, bool force)
+{
+	struct list_link *pos, *n;
+
+	if (!p->sigblk_checked) {
+		/* A parent that blocks SIGCHLD (sigwait, signalfd: tini,
+		 * event loops) never stops for it; look once. */
+		struct proc_status st;
+
+		p->sigblk_checked = true;
+		if (procfs_status(p->pid, 0, &st) == 0 &&
+		    (st.sig_blk & (1ULL << (SIGCHLD - 1))))
+			p->quiet_reaper = true;
+	}
+	if (p->nthreads < 2 && !p->quiet_reaper && !force)
+		return;
+	list_for_each_safe(pos, n, &p->threads) {
+		struct task *t = container_of(pos, struct task, in_proc);
+
+		if (t->stopped || t->syscall_mode || t->interrupting ||
+		    t->group_stopped || t->startup)
+			continue;
+		if (pt_interrupt(t->tid) == 0)
+			t->interrupting = true;
+	}
+}
+
+/* A SIGCHLD delivered as the thread returns from one of these had been
+ * blocked: the parent may have reaped with it blocked (bash around its
+ * waitpid(), make outside pselect()), so no stop showed that wait. */
+static bool unblocks_signals(long nr)
+{
+	return nr == SYS_rt_sigprocmask || nr == SYS_rt_sigsuspend ||
+	       nr == SYS_pselect6 || nr == SYS_ppoll || nr == SYS_epoll_pwait ||
+	       nr == SYS_epoll_pwait2 || nr == SYS_rt_sigreturn ||
+	       nr == SYS_rt_sigtimedwait;
+}
+
+/* A single-threaded parent is at a SIGCHLD delivery stop and its
+ * registers did not show a wait that took the children released the
+ * moment their exits were collected.  Had it reaped one, it would have
+ * stopped right at that wait's return (the child's SIGCHLD was already
+ * pending then), so nobody but the kernel released them: SA_NOCLDWAIT.
+ * SIGCHLDs coalesce, hence all of them, not just si_pid. */
+static bool has_fast_releases(struct tracer *tr, const struct proc *parent)
+{
+	struct list_link *pos;
+
+	for (pos = tr->tasks.unattributed.next; pos != &tr->tasks.unattributed;
+	     pos = pos->next) {
+		struct proc *p = container_of(pos, struct proc, pending);
+
+		if (p->maybe_autoreap && p->parent == parent->pid)
+			return true;
+	}
+	return false;
+}
+
+/* nocldwait: 1 the parent has SA_NOCLDWAIT (read from it), 0 it has not,
+ * -1 not known (then its stop is the evidence: see above). */
+static void settle_fast_releases(struct tracer *tr, struct proc *parent,
+				 int nocldwait)
+{
+	struct list_link *pos, *n;
+
+	/* Any other thread, even one gone by now, could have reaped; and a
+	 * parent that blocks SIGCHLD (make, outside its pselect) gets no
+	 * stop at a wait's return: this stop comes later, from elsewhere. */
+	if (nocldwait == 0 ||
+	    (nocldwait < 0 && (parent->threaded || parent->quiet_reaper)))
+		return;
+	list_for_each_safe(pos, n, &tr->tasks.unattributed) {
+		struct proc *p = container_of(pos, struct proc, pending);
+
+		if (p->maybe_autoreap && p->parent == parent->pid)
+			reap_finish(tr, p, p->released_at, 0, 0,
+				    ZW_REAPER_AUTOREAP, NULL);
+	}
+}
+
+/* Stopped for SIGCHLD right after a system call, the parent can be asked:
+ * rt_sigaction() run in it (diagnose_sigaction) says whether SA_NOCLDWAIT
+ * is set.  Returns 1 or 0, or -1 if it cannot be asked (in user code).
+ * The SIGCHLD of this stop goes back in with its own siginfo; if the
+ * thread left the stop meanwhile (another signal came), *r says hold and
+ * that stop is handled, the SIGCHLD sent again. */
+static int probe_nocldwait(struct tracer *tr, struct task *task,
+			   const siginfo_t *si, struct resume *r)
+{
+	struct diag_sigaction sa = { .known = false };
+	int status = 0, err;
+
+	err = diagnose_sigaction(task->proc->pid, task->tid, &sa, &status);
+	if (status) {
+		syscall(SYS_tkill, task->tid, SIGCHLD);
+		tracer_handle_status(tr, task->tid, status);
+		*r = (struct resume){ RESUME_HOLD, 0 };
+	} else if (err != -EOPNOTSUPP && err != -ESRCH) {
+		pt_setsiginfo(task->tid, si);
+	}
+	if (err < 0 || !sa.known)
+		return -1;
+	return (sa.flags & SA_NOCLDWAIT) || sa.handler == (unsigned long)SIG_IGN;
+}
+
+/* The SIGCHLD stop of task's process, which was in system call nr (-1:
+ * user code): releases seen as their exits were collected are settled
+ * here if they can be.  Returns how to restart the thread (r, or hold if
+ * it left this stop meanwhile). */
+struct resume reap_at_sigchld(struct tracer *tr, struct task *task,
+			      const siginfo_t *si, long nr, struct resume r)
+{
+	int nocldwait = -1;
+
+	if (si->si_code <= 0 || !has_fast_releases(tr, task->proc))
+		return r;
+	/* After a call that is not a wait (that did not take them), ask;
+	 * in user code, the stop itself is the evidence. */
+	if (nr >= 0)
+		nocldwait = probe_nocldwait(tr, task, si, &r);
+	if (nocldwait >= 0 || !unblocks_signals(nr))
+		settle_fast_releases(tr, task->proc, nocldwait);
+	return r;
+}
