@@ -26,41 +26,14 @@
 
 static void workload(void)
 {
-	int fds[2], st;
-	char sbuf[64], buf[128];
-	pid_t middle, g;
+	int fds[2];
+	char buf[128];
+	pid_t g;
 	ssize_t n;
 
 	if (pipe(fds) < 0)
 		scn_die("pipe");
-	middle = scn_fork();
-	if (middle == 0) {
-		pid_t me = getpid();
-
-		g = scn_fork();
-		if (g == 0) {
-			pid_t pp;
-
-			scn_guard(60);
-			for (int i = 0; (pp = getppid()) == me && i < 2000; i++)
-				scn_msleep(5);
-			dprintf(fds[1], "adopted pid=%d ppid=%d\n",
-				(int)getpid(), (int)pp);
-			_exit(8);
-		}
-		if (write(fds[1], &g, sizeof g) != sizeof g)
-			_exit(SCN_BROKEN);
-		_exit(0);
-	}
-	close(fds[1]);
-	if (read(fds[0], &g, sizeof g) != sizeof g)
-		scn_die("read");
-	printf("middle pid=%d\n", (int)middle);
-	printf("grandchild pid=%d code=8\n", (int)g);
-	if (waitpid(middle, &st, 0) != middle)
-		scn_die("waitpid");
-	printf("reaped pid=%d status=%s\n", (int)middle,
-	       scn_status(st, sbuf, sizeof sbuf));
+	g = scn_orphan_grandchild(fds, 60);
 	/* Relay "adopted ...": EOF when G has exited. */
 	while ((n = read(fds[0], buf, sizeof buf)) != 0) {
 		if (n < 0 && errno != EINTR)

@@ -21,41 +21,14 @@
 
 int main(void)
 {
-	int fds[2], st;
-	char sbuf[64];
-	pid_t middle, grandchild;
+	int fds[2];
+	pid_t grandchild;
 	ssize_t n;
 
 	scn_init(30);
 	if (pipe(fds) < 0)
 		scn_die("pipe");
-	middle = scn_fork();
-	if (middle == 0) {
-		pid_t me = getpid(), g = scn_fork();
-
-		if (g == 0) {
-			pid_t pp;
-
-			scn_guard(30);
-			for (int i = 0; (pp = getppid()) == me && i < 2000; i++)
-				scn_msleep(5);
-			dprintf(fds[1], "adopted pid=%d ppid=%d\n",
-				(int)getpid(), (int)pp);
-			_exit(8);
-		}
-		if (write(fds[1], &g, sizeof g) != sizeof g)
-			_exit(SCN_BROKEN);
-		_exit(0);
-	}
-	close(fds[1]);
-	if (read(fds[0], &grandchild, sizeof grandchild) != sizeof grandchild)
-		scn_die("read");
-	printf("middle pid=%d\n", (int)middle);
-	printf("grandchild pid=%d code=8\n", (int)grandchild);
-	if (waitpid(middle, &st, 0) != middle)
-		scn_die("waitpid");
-	printf("reaped pid=%d status=%s\n", (int)middle,
-	       scn_status(st, sbuf, sizeof sbuf));
+	grandchild = scn_orphan_grandchild(fds, 30);
 	for (;;) {	/* relay "adopted ...", EOF when the grandchild dies */
 		char buf[128];
 

@@ -133,4 +133,46 @@ static inline const char *scn_status(int st, char *buf, size_t len)
 	return buf;
 }
 
+/* A double fork: a middle child forks a grandchild and exits 0; the
+ * grandchild waits (up to 10 s) to be orphaned, writes "adopted pid=G
+ * ppid=P" to fd and exits 8.  Prints "middle pid=M", "grandchild pid=G
+ * code=8", reaps the middle child and prints "reaped pid=M status=...".
+ * Returns G.  guard: the grandchild's watchdog, in seconds. */
+static inline pid_t scn_orphan_grandchild(int fds[2], unsigned guard)
+{
+	char sbuf[64];
+	pid_t middle, g;
+	int st;
+
+	middle = scn_fork();
+	if (middle == 0) {
+		pid_t me = getpid();
+
+		g = scn_fork();
+		if (g == 0) {
+			pid_t pp;
+
+			scn_guard(guard);
+			for (int i = 0; (pp = getppid()) == me && i < 2000; i++)
+				scn_msleep(5);
+			dprintf(fds[1], "adopted pid=%d ppid=%d\n",
+				(int)getpid(), (int)pp);
+			_exit(8);
+		}
+		if (write(fds[1], &g, sizeof g) != sizeof g)
+			_exit(SCN_BROKEN);
+		_exit(0);
+	}
+	close(fds[1]);
+	if (read(fds[0], &g, sizeof g) != sizeof g)
+		scn_die("read");
+	printf("middle pid=%d\n", (int)middle);
+	printf("grandchild pid=%d code=8\n", (int)g);
+	if (waitpid(middle, &st, 0) != middle)
+		scn_die("waitpid");
+	printf("reaped pid=%d status=%s\n", (int)middle,
+	       scn_status(st, sbuf, sizeof sbuf));
+	return g;
+}
+
 #endif
