@@ -568,9 +568,13 @@ static int probe_nocldwait(struct tracer *tr, struct task *task,
 	} else if (err != -EOPNOTSUPP && err != -ESRCH) {
 		pt_setsiginfo(task->tid, si);
 	}
+	/* Stopped in user code this time: what it said at its last stop
+	 * (dispositions rarely change, and exec resets this). */
 	if (err < 0 || !sa.known)
-		return -1;
-	return (sa.flags & SA_NOCLDWAIT) || sa.handler == (unsigned long)SIG_IGN;
+		return task->proc->nocldwait;
+	task->proc->nocldwait = (sa.flags & SA_NOCLDWAIT) ||
+				sa.handler == (unsigned long)SIG_IGN;
+	return task->proc->nocldwait;
 }
 
 /* The SIGCHLD stop of task's process, which was in system call nr (-1:
@@ -588,6 +592,8 @@ struct resume reap_at_sigchld(struct tracer *tr, struct task *task,
 	 * in user code, the stop itself is the evidence. */
 	if (nr >= 0)
 		nocldwait = probe_nocldwait(tr, task, si, &r);
+	else
+		nocldwait = task->proc->nocldwait;
 	if (nocldwait >= 0 || !unblocks_signals(nr))
 		settle_fast_releases(tr, task->proc, nocldwait);
 	return r;

@@ -92,6 +92,7 @@ struct proc *tasks_add_proc(struct tasks *t, int pid, int parent)
 	p->pidfd = -1;
 	p->stat_fd = -1;
 	p->parent_ign = -1;
+	p->nocldwait = -1;
 	list_init(&p->threads);
 	list_init(&p->children);
 	intmap_put(&t->by_pid, pid, p);

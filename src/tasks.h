@@ -68,6 +68,8 @@ struct proc {
 	bool maybe_autoreap;
 	double orphaned_at;	/* its parent, forgotten now, died then; or 0 */
 	bool adopted_unseen;	/* released by an adopter /proc did not name */
+	signed char nocldwait;	/* SA_NOCLDWAIT or SIG_IGN, as it last said:
+				 * 1, 0, or -1 not asked since its exec */
 	int parent_ign;		/* its parent's SIGCHLD was ignored: 1 yes,
 				 * 0 no, -1 not read (the parent died first) */
 	struct list_link pending;	/* tasks->unattributed */

@@ -165,6 +165,7 @@ static void on_exec(struct tracer *tr, struct task *task)
 	char path[4096];
 	arch_regs regs;
 
+	p->nocldwait = -1;	/* exec resets SIGCHLD's flags */
 	/* Only a non-leader thread's exec comes from another tid. */
 	if (p->threaded)
 		pt_geteventmsg(task->tid, &old_tid);
