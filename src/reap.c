@@ -561,6 +561,9 @@ static int probe_nocldwait(struct tracer *tr, struct task *task,
 	int status = 0, err;
 
 	err = diagnose_sigaction(task->proc->pid, task->tid, &sa, &status);
+	/* An interrupt of ours that was due may have been taken by the
+	 * injection's steps; a later one just resumes. */
+	task->interrupting = false;
 	if (status) {
 		syscall(SYS_tkill, task->tid, SIGCHLD);
 		tracer_handle_status(tr, task->tid, status);
