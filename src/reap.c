@@ -536,15 +536,23 @@ static void settle_fast_releases(struct tracer *tr, struct proc *parent,
 	/* Any other thread, even one gone by now, could have reaped; and a
 	 * parent that blocks SIGCHLD (make, outside its pselect) gets no
 	 * stop at a wait's return: this stop comes later, from elsewhere. */
-	if (nocldwait == 0 ||
-	    (nocldwait < 0 && (parent->threaded || parent->quiet_reaper)))
+	if (nocldwait < 0 && (parent->threaded || parent->quiet_reaper))
 		return;
 	list_for_each_safe(pos, n, &tr->tasks.unattributed) {
 		struct proc *p = container_of(pos, struct proc, pending);
 
-		if (p->maybe_autoreap && p->parent == parent->pid)
+		if (!p->maybe_autoreap || p->parent != parent->pid)
+			continue;
+		if (nocldwait) {
 			reap_finish(tr, p, p->released_at, 0, 0,
 				    ZW_REAPER_AUTOREAP, NULL);
+			continue;
+		}
+		/* Not the kernel: the parent, in a wait no stop showed
+		 * (SIGCHLD blocked then).  Watch its waits from now on. */
+		parent->quiet_reaper = true;
+		reap_finish(tr, p, p->released_at, parent->pid, 0,
+			    reap_classify(tr, p, parent->pid), NULL);
 	}
 }
 
@@ -571,10 +579,8 @@ static int probe_nocldwait(struct tracer *tr, struct task *task,
 	} else if (err != -EOPNOTSUPP && err != -ESRCH) {
 		pt_setsiginfo(task->tid, si);
 	}
-	/* Stopped in user code this time: what it said at its last stop
-	 * (dispositions rarely change, and exec resets this). */
 	if (err < 0 || !sa.known)
-		return task->proc->nocldwait;
+		return -1;
 	task->proc->nocldwait = (sa.flags & SA_NOCLDWAIT) ||
 				sa.handler == (unsigned long)SIG_IGN;
 	return task->proc->nocldwait;
@@ -591,12 +597,12 @@ struct resume reap_at_sigchld(struct tracer *tr, struct task *task,
 
 	if (si->si_code <= 0 || !has_fast_releases(tr, task->proc))
 		return r;
-	/* After a call that is not a wait (that did not take them), ask;
+	/* After a call that is not a wait (that did not take them), ask,
+	 * once per program (dispositions rarely change; exec resets them);
 	 * in user code, the stop itself is the evidence. */
-	if (nr >= 0)
+	nocldwait = task->proc->nocldwait;
+	if (nocldwait < 0 && nr >= 0)
 		nocldwait = probe_nocldwait(tr, task, si, &r);
-	else
-		nocldwait = task->proc->nocldwait;
 	if (nocldwait >= 0 || !unblocks_signals(nr))
 		settle_fast_releases(tr, task->proc, nocldwait);
 	return r;
