@@ -80,7 +80,7 @@ static void where_in_program(int pid, const struct zw_stack *st, char *buf,
  * exited, or a signal's delivery stop took the place of this one), a
  * status handled here like any other, which may free task. */
 struct resume linger_at_stop(struct tracer *tr, struct task *task,
-				      struct resume run)
+			     struct resume run)
 {
 	struct list_link *pos, *n;
 	struct zw_stack stack;

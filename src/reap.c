@@ -105,7 +105,7 @@ bool reap_is_ns_init(struct tracer *tr, int pid)
 }
 
 enum zw_reaper reap_classify(struct tracer *tr,
-				      const struct proc *p, int by)
+			     const struct proc *p, int by)
 {
 	if (by == p->ppid_at_birth)
 		return ZW_REAPER_PARENT;
@@ -126,7 +126,7 @@ static void note_orphans(struct proc *p)
 
 /* The zombie p is gone: say who released it, and forget it. */
 void reap_finish(struct tracer *tr, struct proc *p, double t, int by,
-			int by_tid, enum zw_reaper reaper, const char *syscall)
+		 int by_tid, enum zw_reaper reaper, const char *syscall)
 {
 	struct proc *parent = tasks_proc(&tr->tasks, p->parent);
 	struct zw_event ev = { .type = ZW_EV_REAP, .t = t, .pid = p->pid };
@@ -191,7 +191,7 @@ void reap_attribute_unseen(struct tracer *tr, struct proc *p)
 /* p was released at time t.  If its parent is traced and alive, the stop
  * that shows the wait is at most moments away: wait for it briefly. */
 void reap_released(struct tracer *tr, struct proc *p, double t,
-			bool at_exit)
+		   bool at_exit)
 {
 	struct proc *parent = tasks_proc(&tr->tasks, p->parent);
 	bool dying = false;
@@ -396,7 +396,7 @@ int reap_own_view_pid(struct tracer *tr, struct proc *parent, int pid)
  * registers may show an old call, so only a reap of a zombie nobody
  * claimed yet counts there. */
 void reap_wait_done(struct tracer *tr, struct task *task, long nr,
-			 const unsigned long *args, long ret, bool fresh)
+		    const unsigned long *args, long ret, bool fresh)
 {
 	struct zw_event ev = { 0 };
 	int child = decode_wait(task, nr, args, ret, &ev);
