@@ -18,14 +18,16 @@ static ssize_t read_fd(int fd, char *buf, size_t len)
 	ssize_t n, total = 0;
 
 	while ((size_t)total < len - 1) {
-		n = pread(fd, buf + total, len - 1 - total, total);
+		size_t want = len - 1 - (size_t)total;
+
+		n = pread(fd, buf + total, want, total);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			return -errno;
 		}
 		total += n;
-		if (n == 0 || (size_t)n < len - 1 - (size_t)(total - n))
+		if ((size_t)n < want)
 			break;
 	}
 	buf[total] = '\0';

@@ -47,7 +47,7 @@ static int stat_of(struct tracer *tr, int pid, struct proc_stat *ps)
 bool reap_sigchld_ignored(struct tracer *tr, int pid, bool *dying)
 {
 	struct proc_stat ps;
-	bool exiting;
+	bool exiting, init;
 
 	if (dying)
 		*dying = false;
@@ -55,11 +55,10 @@ bool reap_sigchld_ignored(struct tracer *tr, int pid, bool *dying)
 	if (stat_of(tr, pid, &ps) < 0)
 		return false;
 	exiting = ps.flags & PF_EXITING;
+	init = exiting && reap_is_ns_init(tr, pid);	/* asked only then */
 	if (dying)
-		*dying = exiting && !reap_is_ns_init(tr, pid);
-	if (!(ps.sig_ignore & (1ULL << (SIGCHLD - 1))))
-		return false;
-	return !exiting || !reap_is_ns_init(tr, pid);
+		*dying = exiting && !init;
+	return (ps.sig_ignore & (1ULL << (SIGCHLD - 1))) && !init;
 }
 
 /* p's pid in a nested pid namespace, 0 if it lives in ours.  Learnt on
@@ -198,15 +197,7 @@ void reap_released(struct tracer *tr, struct proc *p, double t,
 
 	if (p->release != REL_NONE)
 		return;
-	if (p->pidfd >= 0) {
-		close(p->pidfd);
-		p->pidfd = -1;
-		tr->tasks.pidfds--;
-	}
-	if (list_linked(&p->polled)) {
-		list_del(&p->polled);
-		tr->tasks.npolled--;
-	}
+	tasks_unwatch(&tr->tasks, p);
 	p->released_at = t;
 	p->maybe_autoreap = at_exit;
 	/* Read now: the parent may be gone when the deadline comes. */
@@ -236,19 +227,12 @@ int reap_pidfd_open(int pid)
 	return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
-/* No pidfd for the zombie p (old kernel, or out of descriptors: here the
- * hard limit can be 20,000 and only CAP_SYS_RESOURCE raises it): it is
- * looked at with kill(pid, 0) now and then. */
-static void poll_for_release(struct tracer *tr, struct proc *p)
-{
-	if (!list_linked(&p->polled)) {
-		list_add_tail(&tr->tasks.polled, &p->polled);
-		tr->tasks.npolled++;
-	}
-}
 
 /* Watch the zombie p until someone releases it.  Returns true if it is
- * still a zombie; false if it is released already (and p may be gone). */
+ * still a zombie; false if it is released already (and p may be gone).
+ * Without a pidfd (old kernel, or out of descriptors: here the hard limit
+ * can be 20,000 and only CAP_SYS_RESOURCE raises it) it is polled with
+ * kill(pid, 0) now and then (reap_poll). */
 bool reap_watch(struct tracer *tr, struct proc *p, bool at_exit)
 {
 	struct pollfd pfd;
@@ -256,7 +240,7 @@ bool reap_watch(struct tracer *tr, struct proc *p, bool at_exit)
 	int fd;
 
 	if (!tr->have_pidfd) {
-		poll_for_release(tr, p);
+		tasks_watch_poll(&tr->tasks, p);
 		return true;
 	}
 	fd = reap_pidfd_open(p->pid);
@@ -266,7 +250,7 @@ bool reap_watch(struct tracer *tr, struct proc *p, bool at_exit)
 			return false;
 		}
 		/* EMFILE and friends: fall back to polling for this one. */
-		poll_for_release(tr, p);
+		tasks_watch_poll(&tr->tasks, p);
 		return true;
 	}
 	pfd.fd = fd;
@@ -279,11 +263,10 @@ bool reap_watch(struct tracer *tr, struct proc *p, bool at_exit)
 	/* Only EPOLLHUP (always reported) matters: release, not exit. */
 	if (epoll_ctl(tr->epfd, EPOLL_CTL_ADD, fd, &ee) < 0) {
 		close(fd);
-		poll_for_release(tr, p);
+		tasks_watch_poll(&tr->tasks, p);
 		return true;
 	}
-	p->pidfd = fd;
-	tr->tasks.pidfds++;
+	tasks_watch_pidfd(&tr->tasks, p, fd);
 	return true;
 }
 

@@ -131,6 +131,33 @@ void tasks_del_thread(struct tasks *t, struct task *task)
 	free(task);
 }
 
+void tasks_watch_pidfd(struct tasks *t, struct proc *p, int fd)
+{
+	p->pidfd = fd;
+	t->pidfds++;
+}
+
+void tasks_watch_poll(struct tasks *t, struct proc *p)
+{
+	if (list_linked(&p->polled))
+		return;
+	list_add_tail(&t->polled, &p->polled);
+	t->npolled++;
+}
+
+void tasks_unwatch(struct tasks *t, struct proc *p)
+{
+	if (p->pidfd >= 0) {
+		close(p->pidfd);
+		p->pidfd = -1;
+		t->pidfds--;
+	}
+	if (list_linked(&p->polled)) {
+		list_del(&p->polled);
+		t->npolled--;
+	}
+}
+
 void tasks_del_proc(struct tasks *t, struct proc *p)
 {
 	struct list_link *pos, *n;
@@ -141,14 +168,7 @@ void tasks_del_proc(struct tasks *t, struct proc *p)
 		list_del(pos);
 	list_del(&p->sibling);
 	list_del(&p->pending);
-	if (list_linked(&p->polled)) {
-		list_del(&p->polled);
-		t->npolled--;
-	}
-	if (p->pidfd >= 0) {
-		close(p->pidfd);
-		t->pidfds--;
-	}
+	tasks_unwatch(t, p);
 	if (p->stat_fd >= 0) {
 		close(p->stat_fd);
 		t->stat_fds--;

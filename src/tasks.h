@@ -105,6 +105,11 @@ void tasks_rekey_thread(struct tasks *t, struct task *task, int tid);
 void tasks_del_thread(struct tasks *t, struct task *task);
 /* Forgets a process; its children stay, detached from it. */
 void tasks_del_proc(struct tasks *t, struct proc *p);
+/* The zombie p's release is watched by a pidfd, or polled for; unwatch
+ * ends either (these keep the counts of both). */
+void tasks_watch_pidfd(struct tasks *t, struct proc *p, int fd);
+void tasks_watch_poll(struct tasks *t, struct proc *p);
+void tasks_unwatch(struct tasks *t, struct proc *p);
 /* Moves p under a new parent (which may be untracked). */
 void tasks_set_parent(struct tasks *t, struct proc *p, int parent);
 
