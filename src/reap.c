@@ -20,7 +20,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
 #define PF_EXITING 0x4
+/* /proc/PID/stat descriptors kept open for parents (see stat_of). */
+#define MAX_STAT_FDS 256
 
 /* /proc/PID/stat, through a descriptor kept open for a tracked process:
  * a parent's SigIgn is read at each child's exit, and opening the file

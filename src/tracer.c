@@ -33,7 +33,6 @@
 
 #include <errno.h>
 #include <linux/sched.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -51,6 +50,14 @@
 #ifndef SYS_clone3
 #define SYS_clone3 435
 #endif
+
+/* How long a new child's first stop may wait for its creator's event. */
+#define EARLY_DELAY 0.2
+#define SIGFD_TAG UINT64_MAX
+
+#define PTRACE_OPTIONS (PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | \
+			PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | \
+			PTRACE_O_TRACEEXEC)
 
 /* SIGINT, SIGTERM and SIGHUP make zwatch detach.  Their handler notes
  * which came and interrupts the tracee resumed last (wake_tid): that stop

@@ -20,23 +20,11 @@
 #ifndef __WALL
 #define __WALL 0x40000000
 #endif
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
 
 /* How long a release may wait for the stop that tells who did it. */
 #define ATTRIBUTION_DELAY 0.05
-/* How long a new child's first stop may wait for its creator's event. */
-#define EARLY_DELAY 0.2
 /* Polling period for releases when pidfds are unavailable. */
 #define POLL_PERIOD 0.02
-#define SIGFD_TAG UINT64_MAX
-/* /proc/PID/stat descriptors kept open for parents (see stat_of). */
-#define MAX_STAT_FDS 256
-
-#define PTRACE_OPTIONS (PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | \
-			PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | \
-			PTRACE_O_TRACEEXEC)
 
 enum resume_how {
 	RESUME_RUN,		/* PTRACE_CONT or PTRACE_SYSCALL, as needed */
