@@ -327,6 +327,15 @@ class Test:
         self._ok(what)
         return value
 
+    def require_stacks(self):
+        """Skips the test if this zwatch was built without libunwind (-k
+        then refuses and says so)."""
+        probe = subprocess.run([zwatch_path(), "-k", "-q", "-o", "/dev/null",
+                                "--", "/bin/true"], capture_output=True,
+                               text=True, timeout=30)
+        if probe.returncode != 0 and "libunwind" in probe.stderr:
+            self.skip("zwatch built without libunwind")
+
     def skip(self, reason):
         raise Skip(reason)
 

@@ -10,7 +10,6 @@ import html
 import json
 import os
 import re
-import subprocess
 import sys
 
 sys.dont_write_bytecode = True
@@ -100,11 +99,7 @@ def check_html(t, rec, worker, diag):
 
 
 def test(t):
-    probe = subprocess.run([zwtest.zwatch_path(), "-k", "-q", "-o", "/dev/null",
-                            "--", "/bin/true"], capture_output=True, text=True,
-                           timeout=30)
-    if probe.returncode != 0 and "libunwind" in probe.stderr:
-        t.skip("zwatch built without libunwind")
+    t.require_stacks()
     rec = os.path.join(t.tmpdir, "sites.trace")
     tr = t.run([zwtest.scn("forksite"), "600"],
                opts=["-k", "--diagnose=200ms", "-w", rec])

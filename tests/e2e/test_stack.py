@@ -32,11 +32,7 @@ def worker_stack(t, tr, label):
 
 
 def test(t):
-    probe = subprocess.run([zwtest.zwatch_path(), "-k", "-q", "-o", "/dev/null",
-                            "--", "/bin/true"], capture_output=True, text=True,
-                           timeout=30)
-    if probe.returncode != 0 and "libunwind" in probe.stderr:
-        t.skip("zwatch built without libunwind")
+    t.require_stacks()
     for name in ("forksite", "forksite_nodebug", "forksite_omitfp"):
         prog = zwtest.scn(name)
         tr = t.run([prog], opts=["-k"], name=name)
