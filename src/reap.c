@@ -47,23 +47,16 @@ static int stat_of(struct tracer *tr, int pid, struct proc_stat *ps)
 
 /* Does pid ignore SIGCHLD?  Not trusted from a pid namespace init that is
  * exiting: the kernel sets SIG_IGN then (zap_pid_ns_processes), after it
- * may have reaped children itself.  *dying (if asked): pid is exiting and
- * not such an init, so it does not wait any more. */
-bool reap_sigchld_ignored(struct tracer *tr, int pid, bool *dying)
+ * may have reaped children itself. */
+bool reap_sigchld_ignored(struct tracer *tr, int pid)
 {
 	struct proc_stat ps;
-	bool exiting, init;
 
-	if (dying)
-		*dying = false;
 	/* /proc/PID/stat is much cheaper to produce than status. */
-	if (stat_of(tr, pid, &ps) < 0)
+	if (stat_of(tr, pid, &ps) < 0 ||
+	    !(ps.sig_ignore & (1ULL << (SIGCHLD - 1))))
 		return false;
-	exiting = ps.flags & PF_EXITING;
-	init = exiting && reap_is_ns_init(tr, pid);	/* asked only then */
-	if (dying)
-		*dying = exiting && !init;
-	return (ps.sig_ignore & (1ULL << (SIGCHLD - 1))) && !init;
+	return !(ps.flags & PF_EXITING) || !reap_is_ns_init(tr, pid);
 }
 
 /* p's pid in a nested pid namespace, 0 if it lives in ours.  Learnt on
@@ -162,7 +155,7 @@ void reap_attribute_unseen(struct tracer *tr, struct proc *p)
 	/* A dead parent's SigIgn says nothing (an exiting process's
 	 * dispositions are torn down); it was read at the release instead. */
 	if (p->parent_ign == 1 ||
-	    ((!parent || !parent->exited) && reap_sigchld_ignored(tr, p->parent, NULL))) {
+	    ((!parent || !parent->exited) && reap_sigchld_ignored(tr, p->parent))) {
 		reap_finish(tr, p, t, 0, 0, ZW_REAPER_AUTOREAP, NULL);
 		return;
 	}
@@ -198,7 +191,6 @@ void reap_released(struct tracer *tr, struct proc *p, double t,
 		   bool at_exit)
 {
 	struct proc *parent = tasks_proc(&tr->tasks, p->parent);
-	bool dying = false;
 
 	if (p->release != REL_NONE)
 		return;
@@ -207,14 +199,10 @@ void reap_released(struct tracer *tr, struct proc *p, double t,
 	p->maybe_autoreap = at_exit;
 	/* Read now: the parent may be gone when the deadline comes. */
 	if (at_exit && (p->parent_ign == 1 ||
-			reap_sigchld_ignored(tr, p->parent, &dying))) {
+			reap_sigchld_ignored(tr, p->parent))) {
 		reap_finish(tr, p, t, 0, 0, ZW_REAPER_AUTOREAP, NULL);
 		return;
 	}
-	/* Released as we collected it, while its single-threaded parent was
-	 * dying (SIGKILLed in vfork, say): the adopter took it. */
-	if (at_exit && dying && parent && !parent->threaded)
-		p->adopted_unseen = true;
 	/* An untraced parent: no stop will tell.  A dead one's orphan was
 	 * released by its adopter, whose wait may yet be seen. */
 	if (!parent ? !p->orphaned_at : parent->nthreads == 0 && !parent->exited) {

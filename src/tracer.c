@@ -296,7 +296,7 @@ static void collect_exited_parent(struct tracer *tr, struct proc *p)
 		return;
 	/* Its SigIgn, while it is still a zombie we have not collected:
 	 * whether p's release is the kernel's depends on it. */
-	p->parent_ign = reap_sigchld_ignored(tr, parent->pid, NULL);
+	p->parent_ign = reap_sigchld_ignored(tr, parent->pid);
 	if (waitpid(parent->pid, &status, __WALL | WNOHANG) == parent->pid)
 		tracer_handle_status(tr, parent->pid, status);
 }
