@@ -253,11 +253,15 @@ static void reparent_children(struct tracer *tr, struct proc *p)
 		struct proc_stat st;
 
 		/* Gone, or ppid 0 (being released), while its own exit is
-		 * being handled (collect_exited_parent): the adopter took it
-		 * the moment we collected it; p, dead, did not, unless p is
-		 * a pid namespace init (which reaps all as it dies). */
+		 * being handled (collect_exited_parent): someone took it the
+		 * moment we collected it.  Not p, if p would have stopped for
+		 * that SIGCHLD before it could die (one thread, SIGCHLD not
+		 * blocked: a quiet reaper like make reaps and exits unseen)
+		 * and is no pid namespace init (which reaps all as it dies):
+		 * then it was the adopter. */
 		if (procfs_stat(c->pid, &st) < 0 || !st.ppid) {
-			if (!c->exited && !c->nthreads && !reap_is_ns_init(tr, p->pid))
+			if (!c->exited && !c->nthreads && !p->threaded &&
+			    !p->quiet_reaper && !reap_is_ns_init(tr, p->pid))
 				c->adopted_unseen = true;
 			continue;
 		}
