@@ -241,6 +241,17 @@ static void adopt(struct tracer *tr, struct proc *c, int from, int adopter)
 	}
 }
 
+/* c, an orphan of p, is gone from /proc while its own exit is being
+ * handled: if we are the init its orphans go to, and no living ancestor
+ * took orphans before, the waitpid() that brought c's exit reaped it
+ * (tracer and parent), so c was ours. */
+static bool collected_as_init(struct tracer *tr, const struct proc *p,
+			      const struct proc *c)
+{
+	return tr->is_init && !c->exited && !c->nthreads &&
+	       !likely_adopter(tr, p);
+}
+
 /* p's last thread is gone: its children were handed to another parent
  * (a subreaper or init) before we heard of it; say where each went. */
 static void reparent_children(struct tracer *tr, struct proc *p)
@@ -260,6 +271,10 @@ static void reparent_children(struct tracer *tr, struct proc *p)
 		 * and is no pid namespace init (which reaps all as it dies):
 		 * then it was the adopter. */
 		if (procfs_stat(c->pid, &st) < 0 || !st.ppid) {
+			if (collected_as_init(tr, p, c)) {
+				adopt(tr, c, p->pid, tr->self);
+				continue;
+			}
 			if (!c->exited && !c->nthreads && !p->threaded &&
 			    !p->quiet_reaper && !reap_is_ns_init(tr, p->pid))
 				c->adopted_unseen = true;
