@@ -136,13 +136,35 @@ static bool died_meanwhile(struct attach_proc *ap)
 {
 	struct proc_stat st;
 
-	if (procfs_stat(ap->pid, &st) < 0)
+	if (procfs_stat(ap->pid, &st) < 0 || st.state == 'X')
 		return true;
 	if (st.state != 'Z')
 		return false;
 	ap->state = 'Z';
 	ap->exit_code = st.exit_code;
 	return true;
+}
+
+static void note_other_thread(int tid, void *arg)
+{
+	int *found = arg;
+
+	if (tid != found[0] && !found[1])
+		found[1] = tid;
+}
+
+/* A leader that called pthread_exit() shows 'Z' in /proc while its other
+ * threads run on: such a process is alive, its state is theirs. */
+static char process_state(int pid, char leader_state)
+{
+	int found[2] = { pid, 0 };
+	struct proc_stat st;
+
+	if (leader_state != 'Z' ||
+	    procfs_each_task(pid, note_other_thread, found) < 0 || !found[1] ||
+	    procfs_stat(found[1], &st) < 0 || st.state == 'Z' || st.state == 'X')
+		return leader_state;
+	return st.state;
 }
 
 int attach_tree(int pid, bool descendants, unsigned long options,
@@ -160,6 +182,8 @@ int attach_tree(int pid, bool descendants, unsigned long options,
 		if (attach_set_has(set, p))
 			continue;
 		err = procfs_stat(p, &st);
+		if (err == 0)
+			st.state = process_state(p, st.state);
 		if (err < 0 || (p == pid && st.state == 'Z')) {
 			if (p == pid)
 				ret = err < 0 ? -ESRCH : -EPERM;

@@ -70,7 +70,13 @@ static void explain_eperm(int pid)
 		       pid, st.tracer, pid);
 		return;
 	}
-	if (procfs_stat(pid, &ps) == 0 && ps.state == 'Z') {
+	/* Seizing a process that is exiting fails with EPERM too. */
+	if (procfs_stat(pid, &ps) < 0 || ps.state == 'X') {
+		warnx_("cannot attach to %d: no such process (it exited as zwatch "
+		       "attached)", pid);
+		return;
+	}
+	if (ps.state == 'Z') {
 		warnx_("cannot attach to %d: it is a zombie (exited, waiting to be "
 		       "reaped by %d); attach to its parent instead", pid, ps.ppid);
 		return;

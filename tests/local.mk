@@ -226,7 +226,8 @@ ATTACH_SCN = \
 	tests/scn/attach_loop \
 	tests/scn/attach_zombies \
 	tests/scn/attach_threads \
-	tests/scn/attach_orphans
+	tests/scn/attach_orphans \
+	tests/scn/attach_leader_exit
 check_PROGRAMS += $(ATTACH_SCN)
 tests_scn_attach_loop_SOURCES = tests/scn/attach_loop.c tests/scn/scn.h
 tests_scn_attach_loop_CFLAGS = $(AM_CFLAGS) -pthread
@@ -236,10 +237,14 @@ tests_scn_attach_threads_SOURCES = tests/scn/attach_threads.c tests/scn/scn.h
 tests_scn_attach_threads_CFLAGS = $(AM_CFLAGS) -pthread
 tests_scn_attach_threads_LDFLAGS = -pthread
 tests_scn_attach_orphans_SOURCES = tests/scn/attach_orphans.c tests/scn/scn.h
+tests_scn_attach_leader_exit_SOURCES = tests/scn/attach_leader_exit.c tests/scn/scn.h
+tests_scn_attach_leader_exit_CFLAGS = $(AM_CFLAGS) -pthread
+tests_scn_attach_leader_exit_LDFLAGS = -pthread
 
 ATTACH_E2E_TESTS = \
 	tests/e2e/test_attach_inventory.py \
 	tests/e2e/test_attach_threads.py \
+	tests/e2e/test_attach_leader_exit.py \
 	tests/e2e/test_attach_detach.py \
 	tests/e2e/test_attach_stopped.py \
 	tests/e2e/test_attach_yama.py \

@@ -895,8 +895,10 @@ class Attached:
             for pid in pids:
                 if ev[pid].get("state") == "Z":
                     continue
-                ts = thread_states(pid)
-                if not ts or any(tp != self.pid for _, tp in ts.values()):
+                # A leader gone by pthread_exit() shows Z: not seizable.
+                ts = {tid: tp for tid, (st, tp) in thread_states(pid).items()
+                      if st != "Z"}
+                if not ts or any(tp != self.pid for tp in ts.values()):
                     return None
             return ev
         ev = poll_until(done, timeout)
