@@ -11,7 +11,6 @@
 #include "ptrace_util.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +56,24 @@ bool reap_sigchld_ignored(struct tracer *tr, int pid)
 	    !(ps.sig_ignore & (1ULL << (SIGCHLD - 1))))
 		return false;
 	return !(ps.flags & PF_EXITING) || !reap_is_ns_init(tr, pid);
+}
+
+/* At p's exit: is its parent, traced and alive, not exiting?  Then it
+ * has neither handed p to an adopter nor an exit of its own queued for us
+ * (both come after PF_EXITING), and what it does with SIGCHLD, which
+ * decides a release by the kernel at this very moment, is known.  One
+ * pread of a kept descriptor instead of a waitid() and a /proc read. */
+bool reap_parent_stays(struct tracer *tr, struct proc *p)
+{
+	struct proc *parent = tasks_proc(&tr->tasks, p->parent);
+	struct proc_stat ps;
+
+	if (!parent || parent->exited || parent->nthreads == 0 ||
+	    stat_of(tr, parent->pid, &ps) < 0 || ps.state == 'Z' ||
+	    ps.state == 'X' || (ps.flags & PF_EXITING))
+		return false;
+	p->parent_ign = (ps.sig_ignore & (1ULL << (SIGCHLD - 1))) != 0;
+	return true;
 }
 
 /* p's pid in a nested pid namespace, 0 if it lives in ours.  Learnt on
@@ -198,7 +215,7 @@ void reap_released(struct tracer *tr, struct proc *p, double t,
 	p->released_at = t;
 	p->maybe_autoreap = at_exit;
 	/* Read now: the parent may be gone when the deadline comes. */
-	if (at_exit && (p->parent_ign == 1 ||
+	if (at_exit && (p->parent_ign >= 0 ? p->parent_ign == 1 :
 			reap_sigchld_ignored(tr, p->parent))) {
 		reap_finish(tr, p, t, 0, 0, ZW_REAPER_AUTOREAP, NULL);
 		return;
@@ -228,7 +245,6 @@ int reap_pidfd_open(int pid)
  * kill(pid, 0) now and then (reap_poll). */
 bool reap_watch(struct tracer *tr, struct proc *p, bool at_exit)
 {
-	struct pollfd pfd;
 	struct epoll_event ee = { .events = 0, .data.u64 = (uint64_t)p->pid };
 	int fd;
 
@@ -246,14 +262,8 @@ bool reap_watch(struct tracer *tr, struct proc *p, bool at_exit)
 		tasks_watch_poll(&tr->tasks, p);
 		return true;
 	}
-	pfd.fd = fd;
-	pfd.events = 0;
-	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP)) {
-		close(fd);
-		reap_released(tr, p, now(tr), at_exit);
-		return false;
-	}
-	/* Only EPOLLHUP (always reported) matters: release, not exit. */
+	/* Only EPOLLHUP (always reported) matters: release, not exit.  One
+	 * that happened already is reported by the next epoll_wait(). */
 	if (epoll_ctl(tr->epfd, EPOLL_CTL_ADD, fd, &ee) < 0) {
 		close(fd);
 		tasks_watch_poll(&tr->tasks, p);

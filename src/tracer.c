@@ -354,8 +354,10 @@ static void on_proc_exit(struct tracer *tr, struct proc *p)
 	struct zw_event ev = { .type = ZW_EV_EXIT, .pid = p->pid };
 	struct proc *parent;
 	int status = p->status;
+	bool stays = reap_parent_stays(tr, p);
 
-	collect_exited_parent(tr, p);
+	if (!stays)
+		collect_exited_parent(tr, p);
 	ev.t = now(tr);
 	p->exited = true;
 	p->exit_t = ev.t;
@@ -381,7 +383,7 @@ static void on_proc_exit(struct tracer *tr, struct proc *p)
 		parent->waits_seen = 0;
 		reap_arm_wait_watch(parent, false);
 	}
-	if (reap_watch(tr, p, true) && parent && parent->nthreads > 0)
+	if (reap_watch(tr, p, true) && parent && parent->nthreads > 0 && !stays)
 		check_adoption(tr, p, parent);
 }
 

@@ -85,6 +85,7 @@ int reap_pidfd_open(int pid);
 int reap_ns_pid(struct tracer *tr, struct proc *p);
 void reap_learn_ns_pid(struct tracer *tr, struct proc *p);
 bool reap_is_ns_init(struct tracer *tr, int pid);
+bool reap_parent_stays(struct tracer *tr, struct proc *p);
 bool reap_sigchld_ignored(struct tracer *tr, int pid);
 enum zw_reaper reap_classify(struct tracer *tr, const struct proc *p, int by);
 void reap_finish(struct tracer *tr, struct proc *p, double t, int by,
