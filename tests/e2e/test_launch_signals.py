@@ -68,11 +68,14 @@ def start(t, argv, pre=None):
     return p
 
 
-def traced_child(zw_pid, timeout=10):
-    """The pid of zwatch's child once it is traced (exec'd PROG)."""
+def traced_child(zw_pid, timeout=10, zw=None):
+    """The pid of zwatch's child once it is traced (exec'd PROG); None
+    also as soon as zwatch (the Popen ZW, if given) has ended."""
     found = []
 
     def ready():
+        if zw is not None and zw.poll() is not None:
+            return True
         kids = zwtest.children_of(zw_pid)
         if kids and zwtest.tracer_pid(kids[0]) == zw_pid:
             found.append(kids[0])
@@ -132,10 +135,16 @@ def nohup(t):
 
 
 def storm(t, rng):
-    worst, bad = 0.0, []
+    worst, bad, hit = 0.0, [], 0
     for i in range(10):
-        p = start(t, [zwtest.scn("many_children"), "400"])
-        t.require(traced_child(p.pid), f"[storm {i}] PROG is traced")
+        p = start(t, [zwtest.scn("many_children"), "2000"])
+        if not traced_child(p.pid, zw=p):
+            # On a loaded machine the whole storm can be over before
+            # /proc is looked at: that run shows nothing.
+            t.require(p.poll() is not None, f"[storm {i}] PROG is traced")
+            t.note(f"[storm {i}] the storm ended before it was seen")
+            continue
+        hit += 1
         time.sleep(rng.uniform(0, 0.05))
         kids = [p.pid] + zwtest.children_of(p.pid)
         os.kill(p.pid, signal.SIGTERM)
@@ -152,7 +161,9 @@ def storm(t, rng):
                         zwtest.tracer_pid(pid) not in (0, None):
                     bad.append(f"run {i}: {pid} left stopped or traced")
         reap_orphans(kids[1:])
-    t.check(not bad, f"[storm] 10 SIGTERMs mid-storm: zwatch always ended, "
+    t.check(hit >= 5, f"[storm] at least 5 of 10 SIGTERMs came mid-storm "
+            f"({hit})")
+    t.check(not bad, f"[storm] {hit} SIGTERMs mid-storm: zwatch always ended, "
             f"nothing left stopped or traced (slowest {worst:.3f} s)",
             "\n".join(bad))
 
