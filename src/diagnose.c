@@ -157,7 +157,7 @@ static void name_handler(int pid, struct diag_sigaction *sa)
 		snprintf(sa->file, sizeof(sa->file), "%s",
 			 strrchr(path, '/') + 1);
 	/* A diagnosis is rare: a symbolizer for the one lookup. */
-	es = elfsym_new();
+	es = elfsym_new(0);
 	if (elfsym_lookup(es, path, off, &info) == 0 && info.function)
 		snprintf(sa->name, sizeof(sa->name), "%s+0x%lx",
 			 info.function, info.func_offset);

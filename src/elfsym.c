@@ -9,11 +9,18 @@
  * tables are kept.  A cached file holds no descriptor (the tracer spends
  * descriptors on pidfds) and only the memory its function symbols need.
  *
+ * With ELFSYM_LINES, a file that has a DWARF line table keeps its handle
+ * for srcline.c, which reads the debug sections into memory as it opens
+ * them; libelf is then told to leave the descriptor, which is closed as
+ * for any other file.  A file without one (stripped, -g0) is marked so by
+ * its missing srcline: no lookup tries again.
+ *
  * Files are read with ELF_C_READ (pread), never mmap'd: a file truncated
  * on disk while mapped would raise SIGBUS in the tracer.
  */
 #include "config.h"
 #include "elfsym.h"
+#include "srcline.h"
 #include "util.h"
 
 #include <fcntl.h>
@@ -67,23 +74,32 @@ struct elf_file {
 	size_t nsyms;
 	char *names;
 	size_t names_len, names_cap;
+	Elf *elf;		/* kept for lines, else NULL */
+	struct srcline *lines;	/* NULL: no line table (or not asked) */
 };
 
 struct elfsym {
 	struct elf_file files[ELFSYM_CACHE];
 	unsigned long clock;	/* ticks per lookup, for LRU eviction */
+	unsigned flags;		/* ELFSYM_* */
 };
 
-struct elfsym *elfsym_new(void)
+struct elfsym *elfsym_new(unsigned flags)
 {
 	struct elfsym *es = xcalloc(1, sizeof(*es));
 
 	elf_version(EV_CURRENT);
+	es->flags = flags;
 	return es;
 }
 
 static void drop_tables(struct elf_file *f)
 {
+	srcline_close(f->lines);
+	if (f->elf)
+		elf_end(f->elf);
+	f->lines = NULL;
+	f->elf = NULL;
 	free(f->segs);
 	free(f->sects);
 	free(f->syms);
@@ -345,7 +361,7 @@ static bool complete(Elf *elf, const GElf_Ehdr *eh, const struct elf_file *f)
 	return true;
 }
 
-static int load(struct elf_file *f, int fd)
+static int load(struct elf_file *f, int fd, unsigned flags)
 {
 	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
 	GElf_Ehdr eh;
@@ -364,6 +380,12 @@ static int load(struct elf_file *f, int fd)
 	read_build_id(f, elf);
 	read_sections(f, elf);
 	read_symbols(f, elf);
+	if ((flags & ELFSYM_LINES) && (f->lines = srcline_open(elf))) {
+		/* All it needs is read: the descriptor can go. */
+		elf_cntl(elf, ELF_C_FDDONE);
+		f->elf = elf;
+		return 0;
+	}
 out:
 	elf_end(elf);
 	return err;
@@ -403,7 +425,7 @@ static struct elf_file *slot_for(struct elfsym *es, const char *path,
 
 /* Opens and reads path into the free slot f; on an open failure the slot
  * stays free, since that may pass (EMFILE), unlike a bad format. */
-static int fill(struct elf_file *f, const char *path)
+static int fill(struct elf_file *f, const char *path, unsigned flags)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	struct stat st;
@@ -420,7 +442,7 @@ static int fill(struct elf_file *f, const char *path)
 	f->ino = st.st_ino;
 	f->size = st.st_size;
 	f->mtime = st.st_mtim;
-	f->err = load(f, fd);
+	f->err = load(f, fd, flags);
 	close(fd);
 	if (f->err)
 		drop_tables(f);	/* only the verdict is kept */
@@ -486,7 +508,7 @@ int elfsym_lookup(struct elfsym *es, const char *path, unsigned long off,
 	uint64_t addr;
 	bool hit;
 
-	*out = (struct elfsym_info){ NULL, 0, NULL };
+	*out = (struct elfsym_info){ NULL, 0, NULL, NULL, 0 };
 	if (!es)
 		return -ENOSYS;
 	if (stat(path, &st) < 0)
@@ -495,7 +517,7 @@ int elfsym_lookup(struct elfsym *es, const char *path, unsigned long off,
 		return -ENOEXEC;
 	f = slot_for(es, path, &st, &hit);
 	if (!hit) {
-		int err = fill(f, path);
+		int err = fill(f, path, es->flags);
 
 		if (err && !f->path)
 			return err;
@@ -504,7 +526,11 @@ int elfsym_lookup(struct elfsym *es, const char *path, unsigned long off,
 	if (f->err)
 		return f->err;
 	out->build_id = f->build_id[0] ? f->build_id : NULL;
-	if (!to_vaddr(f, off, &addr) || !(s = find_symbol(f, addr)))
+	if (!to_vaddr(f, off, &addr))
+		return 0;
+	if (f->lines)
+		srcline_find(f->lines, addr, &out->file, &out->line);
+	if (!(s = find_symbol(f, addr)))
 		return 0;
 	out->function = f->names + s->name;
 	out->func_offset = addr - s->addr;

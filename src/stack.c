@@ -53,7 +53,7 @@ struct stacker *stacker_new(void)
 	struct stacker *s = xcalloc(1, sizeof(*s));
 
 	intmap_init(&s->unwinders);
-	s->syms = elfsym_new();
+	s->syms = elfsym_new(0);
 	return s;
 }
 

@@ -150,10 +150,12 @@ tests_unit_test_model_LDADD = $(ZW_LIBS)
 
 if HAVE_LIBUNWIND
 # The ELF symbolizer (elfsym.c), on one fixture with known functions
-# built five ways: a PIE, a non-PIE, a shared object, and the PIE and
-# the shared object linked -s (no .symtab).  Only read, never run.
+# built six ways: a PIE, a non-PIE, a shared object, the PIE and the
+# shared object linked -s (no .symtab), and a PIE with -g for the source
+# lines (srcline.c).  Only read, never run.
 ELFSYM_FIXTURES = \
 	tests/unit/elfsym_fixture \
+	tests/unit/elfsym_fixture_g \
 	tests/unit/elfsym_fixture_nopie \
 	tests/unit/elfsym_fixture_stripped \
 	tests/unit/elfsym_fixture.so \
@@ -167,6 +169,9 @@ ELFSYM_FIXTURE_LINK = -Wl,--build-id=sha1
 tests_unit_elfsym_fixture_SOURCES = tests/unit/elfsym_fixture.c
 tests_unit_elfsym_fixture_CFLAGS = $(AM_CFLAGS) -fPIE
 tests_unit_elfsym_fixture_LDFLAGS = $(ELFSYM_FIXTURE_LINK) -pie
+tests_unit_elfsym_fixture_g_SOURCES = tests/unit/elfsym_fixture.c
+tests_unit_elfsym_fixture_g_CFLAGS = $(AM_CFLAGS) -fPIE -g
+tests_unit_elfsym_fixture_g_LDFLAGS = $(ELFSYM_FIXTURE_LINK) -pie
 tests_unit_elfsym_fixture_nopie_SOURCES = tests/unit/elfsym_fixture.c
 tests_unit_elfsym_fixture_nopie_CFLAGS = $(AM_CFLAGS) -fno-pie
 tests_unit_elfsym_fixture_nopie_LDFLAGS = $(ELFSYM_FIXTURE_LINK) -no-pie

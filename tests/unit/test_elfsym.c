@@ -5,9 +5,17 @@
  * replaced on disk.  Where the functions are is learnt independently of
  * libelf: from nm, and the file offsets from the program headers read
  * here by hand.  The fixtures sit next to this program.
+ *
+ * Source lines (with libdw): the fixture built with -g gives each of its
+ * C functions' bytes the line addr2line (binutils' own DWARF reader)
+ * gives, also without .debug_aranges (removed by objcopy, as clang does
+ * not write it) and after eviction; its asm functions, its data and the
+ * stripped builds have none.
  */
 #include "config.h"
 #include "elfsym.h"
+#include "srcline.h"
+#include "util.h"
 #include "check.h"
 
 #include <elf.h>
@@ -125,6 +133,34 @@ static void check_build_id(struct elfsym *es, const char *path)
 	CHECK_INT(elfsym_lookup(es, path, 0, &info), 0);
 	CHECK(info.build_id && strlen(info.build_id) == 40 &&
 	      strspn(info.build_id, "0123456789abcdef") == 40);
+}
+
+/* The line of vaddr as addr2line reads it, its file into file; 0 when
+ * it knows none ("??:?", "??:0"). */
+static unsigned addr2line(const char *path, unsigned long vaddr, char *file,
+			  size_t len)
+{
+	char cmd[PATH_MAX + 64], out[PATH_MAX], *p;
+	unsigned line = 0;
+	FILE *fp;
+
+	snprintf(cmd, sizeof(cmd), "addr2line -e '%s' %#lx 2>/dev/null", path,
+		 vaddr);
+	fp = popen(cmd, "r");
+	if (!fp)
+		return 0;
+	if (fgets(out, sizeof(out), fp)) {
+		out[strcspn(out, "\n")] = '\0';
+		if ((p = strstr(out, " (discriminator")))
+			*p = '\0';
+		if ((p = strrchr(out, ':')) && p[1] >= '1' && p[1] <= '9') {
+			line = (unsigned)strtoul(p + 1, NULL, 10);
+			*p = '\0';
+			snprintf(file, len, "%s", out);
+		}
+	}
+	pclose(fp);
+	return line;
 }
 
 static void load_fixture(struct fixture *fx, const char *name)
@@ -289,22 +325,121 @@ static void copy_file(const char *from, const char *to)
 	free(buf);
 }
 
+/* lookup at vaddr of path gives line want of a file named like
+ * want_file (0: no line, and no file). */
+static void expect_line(struct elfsym *es, const char *path,
+			unsigned long vaddr, const char *want_file,
+			unsigned want)
+{
+	struct elfsym_info info;
+
+	CHECK_INT(elfsym_lookup(es, path, file_offset(path, vaddr), &info), 0);
+	if (!want || !SRCLINE_AVAILABLE) {
+		if (info.line || info.file) {
+			fprintf(stderr, "%s: %#lx at %s:%u, expected no line\n",
+				path, vaddr, info.file ? info.file : "?",
+				info.line);
+			check_failures++;
+		}
+		return;
+	}
+	CHECK_INT(info.line, want);
+	CHECK_STR(info.file, want_file);
+	if (info.line != want || !info.file || strcmp(info.file, want_file))
+		fprintf(stderr, "  at %s+%#lx\n", path, vaddr);
+}
+
+/* path, the -g fixture or a copy, has the lines addr2line finds in the
+ * fixture: at the start, middle and last byte of each C function; none
+ * in the asm functions (no line table covers them) nor in data.
+ * False when the fixture has no line info at all (CFLAGS=-g0). */
+static bool check_lines(struct elfsym *es, const struct fixture *fx,
+			const char *path)
+{
+	static const char *const funcs[] = {
+		"fx_global", "fx_static_a", "fx_static_b",
+	};
+	char file[PATH_MAX];
+
+	if (!addr2line(fx->path, sym(fx, "fx_global")->vaddr, file, sizeof(file)))
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(funcs); i++) {
+		const struct fx_sym *s = sym(fx, funcs[i]);
+		unsigned long at[] = { s->vaddr, s->vaddr + s->size / 2,
+				       s->vaddr + s->size - 1 };
+
+		for (size_t k = 0; k < ARRAY_SIZE(at); k++) {
+			unsigned want = addr2line(fx->path, at[k], file,
+						  sizeof(file));
+
+			CHECK(want > 0);
+			expect_line(es, path, at[k], file, want);
+		}
+	}
+	if (strcmp(basename(file), "elfsym_fixture.c") || file[0] != '/') {
+		fprintf(stderr, "addr2line names %s\n", file);
+		check_failures++;
+	}
+	expect_line(es, path, sym(fx, "fx_sized")->vaddr, NULL, 0);
+	expect_line(es, path, sym(fx, "fx_after")->vaddr + 8, NULL, 0);
+	expect_line(es, path, sym(fx, "fx_rodata")->vaddr + 8, NULL, 0);
+	return true;
+}
+
+/* The -g fixture; a copy without .debug_aranges; its functions without
+ * ELFSYM_LINES, and the stripped fixture: no line. */
+static void test_lines(struct elfsym *es)
+{
+	struct fixture fx;
+	char path[PATH_MAX], cmd[2 * PATH_MAX + 64];
+	struct elfsym *plain = elfsym_new(0);
+	const struct fx_sym *g;
+
+	load_fixture(&fx, "elfsym_fixture_g");
+	g = sym(&fx, "fx_global");
+	if (!check_lines(es, &fx, fx.path)) {
+		fprintf(stderr, "%s has no line info (CFLAGS -g0?): line "
+			"checks skipped\n", fx.path);
+		elfsym_free(plain);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/noaranges", tmp);
+	snprintf(cmd, sizeof(cmd), "objcopy --remove-section=.debug_aranges "
+		 "'%s' '%s' 2>/dev/null", fx.path, path);
+	if (system(cmd) == 0)
+		check_lines(es, &fx, path);
+	else
+		fprintf(stderr, "objcopy failed: no-aranges check skipped\n");
+	expect(plain, fx.path, g->vaddr + 2, "fx_global", 2);
+	expect_line(plain, fx.path, g->vaddr + 2, NULL, 0);
+	elfsym_free(plain);
+
+	load_fixture(&fx, "elfsym_fixture");
+	snprintf(path, sizeof(path), "%s/elfsym_fixture_stripped", dir);
+	expect_line(es, path, sym(&fx, "fx_global")->vaddr + 2, NULL, 0);
+	expect_line(es, path, sym(&fx, "fx_static_a")->vaddr, NULL, 0);
+}
+
 /* More files than the cache holds, looked up twice over: evicted files
- * are read again and still named right. */
+ * are read again and still named right, with their lines (the -g
+ * fixture: each copy keeps its DWARF until evicted). */
 static void test_eviction(struct elfsym *es)
 {
 	struct fixture fx;
 	const struct fx_sym *g;
-	char path[PATH_MAX];
+	char path[PATH_MAX], file[PATH_MAX];
+	unsigned line;
 
-	load_fixture(&fx, "elfsym_fixture");
+	load_fixture(&fx, "elfsym_fixture_g");
 	g = sym(&fx, "fx_global");
+	line = addr2line(fx.path, g->vaddr + 3, file, sizeof(file));
 	for (int round = 0; round < 2; round++)
 		for (int i = 0; i < ELFSYM_CACHE + 8; i++) {
 			snprintf(path, sizeof(path), "%s/copy%d", tmp, i);
 			if (!round)
 				copy_file(fx.path, path);
 			expect(es, path, g->vaddr + 3, "fx_global", 3);
+			expect_line(es, path, g->vaddr + 3, file, line);
 		}
 }
 
@@ -360,12 +495,13 @@ int main(void)
 	snprintf(dir, sizeof(dir), "%s", dirname(self));
 	if (!mkdtemp(tmp))
 		return 99;
-	es = elfsym_new();
+	es = elfsym_new(ELFSYM_LINES);
 	test_unstripped(es, "elfsym_fixture");
 	test_unstripped(es, "elfsym_fixture_nopie");
 	test_unstripped(es, "elfsym_fixture.so");
 	test_stripped(es, "elfsym_fixture_stripped", "elfsym_fixture", false);
 	test_stripped(es, "elfsym_fixture_stripped.so", "elfsym_fixture.so", true);
+	test_lines(es);
 	test_garbage(es);
 	test_eviction(es);
 	test_replaced(es);
