@@ -161,6 +161,7 @@ static bool frame_eq(const struct zw_frame *a, const struct zw_frame *b)
 {
 	return a->binary == b->binary && a->function == b->function &&
 	       a->build_id == b->build_id && a->func_offset == b->func_offset &&
+	       a->file == b->file && a->line == b->line &&
 	       (a->binary ? a->offset == b->offset : a->pc == b->pc);
 }
 
@@ -174,6 +175,7 @@ static uint32_t stack_hash(const struct zw_stack *st)
 		h = mix(h, (uintptr_t)f->binary);
 		h = mix(h, f->binary ? f->offset : f->pc);
 		h = mix(h, (uintptr_t)f->function ^ f->func_offset);
+		h = mix(h, (uintptr_t)f->file ^ f->line);
 	}
 	return mix(h, 0);
 }
@@ -204,6 +206,7 @@ static uint32_t add_stack(struct forksites *fs, const struct zw_stack *in)
 		st.frames[i].binary = intern(fs, in->frames[i].binary);
 		st.frames[i].function = intern(fs, in->frames[i].function);
 		st.frames[i].build_id = intern(fs, in->frames[i].build_id);
+		st.frames[i].file = intern(fs, in->frames[i].file);
 	}
 	h = stack_hash(&st);
 	sl = index_find(&fs->stack_ix, h, stack_eq, fs, &st);

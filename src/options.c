@@ -3,6 +3,8 @@
 #include "options.h"
 
 #include "duration.h"
+#include "srcline.h"
+#include "stack.h"
 #include "util.h"
 
 #include <errno.h>
@@ -172,7 +174,10 @@ int parse_options(int argc, char *argv[], struct options *opts)
 			usage(stdout);
 			return 0;
 		case 'V':
-			printf("zwatch %s\n", PACKAGE_VERSION);
+			/* What this build can do, for scripts and the tests. */
+			printf("zwatch %s\nfeatures:%s%s\n", PACKAGE_VERSION,
+			       STACKER_AVAILABLE ? " stacks" : "",
+			       SRCLINE_AVAILABLE ? " lines" : "");
 			return 0;
 		case ':':
 			return usage_error("zwatch", "option '%s' needs an argument",

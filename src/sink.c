@@ -41,6 +41,11 @@ void sink_put_frame(FILE *fp, const struct zw_frame *f,
 		put(fp, f->function);
 		fprintf(fp, "+%#lx)", f->func_offset);
 	}
+	if (zw_frame_file_name(f)) {
+		fputs(" at ", fp);
+		put(fp, zw_frame_file_name(f));
+		fprintf(fp, ":%u", f->line);
+	}
 	if (f->build_id) {
 		fputs(" [", fp);
 		put(fp, f->build_id);

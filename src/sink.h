@@ -45,7 +45,8 @@ bool sink_check(struct sink *s);
 int sink_close(struct sink *s);
 
 /* One stack frame as the text outputs show it: "binary+0xoff
- * (function+0xoff) [build-id]", the bare pc where no file maps it.  put
+ * (function+0xoff) at file.c:42 [build-id]" (the source file's base name;
+ * each part only when known), the bare pc where no file maps it.  put
  * writes the strings: a report escapes what a trace file holds. */
 void sink_put_frame(FILE *fp, const struct zw_frame *f,
 		    void (*put)(FILE *fp, const char *s));

@@ -100,6 +100,10 @@ static void put_stack(FILE *fp, const struct zw_stack *st)
 		fprintf(fp, ",\"offset\":\"%#lx\"", f->offset);
 		put_str(fp, "function", f->function);
 		fprintf(fp, ",\"func_offset\":\"%#lx\"", f->func_offset);
+		if (f->file && f->line) {
+			put_str(fp, "file", f->file);
+			fprintf(fp, ",\"line\":%u", f->line);
+		}
 		put_str(fp, "build_id", f->build_id);
 		putc('}', fp);
 	}

@@ -1,10 +1,11 @@
 /* stack.c - unwinding a stopped tracee with libunwind-ptrace; mapping
  * each pc to its file and file offset through /proc/PID/maps.
  *
- * Function names and build-ids come from zwatch's own symbolizer
- * (elfsym.c: .symtab, then .dynsym, read once per file and cached), not
- * from libunwind's unw_get_proc_name, which reads the file again for
- * every frame.  The maps are kept per process until exec or a miss.
+ * Function names, build-ids and source lines come from zwatch's own
+ * symbolizer (elfsym.c: .symtab, then .dynsym, and the DWARF line table,
+ * read once per file and cached), not from libunwind's
+ * unw_get_proc_name, which reads the file again for every frame.  The
+ * maps are kept per process until exec or a miss.
  */
 #include "config.h"
 #include "stack.h"
@@ -44,6 +45,7 @@ struct stacker {
 	 * entries until the next capture, as stack.h promises. */
 	char names[ZW_STACK_MAX][128];
 	char ids[ZW_STACK_MAX][129];
+	char files[ZW_STACK_MAX][4096];
 	char bins[ZW_STACK_MAX][4096];	/* a re-read of the maps frees theirs */
 	bool reread;			/* the maps were re-read this capture */
 };
@@ -53,7 +55,7 @@ struct stacker *stacker_new(void)
 	struct stacker *s = xcalloc(1, sizeof(*s));
 
 	intmap_init(&s->unwinders);
-	s->syms = elfsym_new(0);
+	s->syms = elfsym_new(ELFSYM_LINES);
 	return s;
 }
 
@@ -182,10 +184,11 @@ static const char *copy(char *buf, size_t len, const char *str)
 	return buf;
 }
 
-/* Fills in file, offset, function and build-id of frame i, whose pc is
- * set.  Only frame 0 (and a frame interrupted by a signal) stopped at
- * its pc; the others' pc is a return address, which may already be past
- * the end of the calling function, so the byte before it is looked up. */
+/* Fills in file, offset, function, build-id and source line of frame i,
+ * whose pc is set.  Only frame 0 (and a frame interrupted by a signal)
+ * stopped at its pc; the others' pc is a return address, which may
+ * already be past the end of the calling function, or in the next
+ * statement's line, so the byte before it (in the call) is looked up. */
 static void describe(struct stacker *s, int pid, size_t i, bool exact,
 		     struct zw_frame *f)
 {
@@ -205,11 +208,17 @@ static void describe(struct stacker *s, int pid, size_t i, bool exact,
 	f->function = NULL;
 	f->func_offset = 0;
 	f->build_id = NULL;
+	f->file = NULL;
+	f->line = 0;
 	back = exact || !f->offset ? 0 : 1;
 	if (!m || elfsym_lookup(s->syms, m->path, f->offset - back, &info) < 0)
 		return;
 	f->build_id = copy(s->ids[i], sizeof(s->ids[i]), info.build_id);
 	f->function = copy(s->names[i], sizeof(s->names[i]), info.function);
+	if (info.line) {
+		f->file = copy(s->files[i], sizeof(s->files[i]), info.file);
+		f->line = info.line;
+	}
 	/* Counted from the pc itself, as printed. */
 	f->func_offset = info.func_offset + back;
 }

@@ -1,13 +1,16 @@
 /* stack.h - the user stack of a stopped tracee thread, as
- * "binary+offset (function+offset)" frames with the binary's build-id:
+ * "binary+offset (function+offset)" frames with the binary's build-id,
+ * and the source file and line where the binary has DWARF line info:
  * libunwind's ptrace interface unwinds, /proc/PID/maps and libelf say
- * which file and build.  Without libunwind, capture says -ENOSYS.
+ * which file and build, libdw which line.  Without libunwind, capture
+ * says -ENOSYS; without libdw, frames have no line.
  */
 #ifndef ZWATCH_STACK_H
 #define ZWATCH_STACK_H
 
 #include <errno.h>
 #include <stddef.h>
+#include <string.h>
 
 #define ZW_STACK_MAX 16
 
@@ -18,7 +21,21 @@ struct zw_frame {
 	const char *function;	/* NULL when no symbol covers pc */
 	unsigned long func_offset;
 	const char *build_id;	/* hex, or NULL */
+	const char *file;	/* source file as DWARF names it, or NULL */
+	unsigned line;		/* its line, 0: unknown (then file is NULL) */
 };
+
+/* The base name of f's source file ("forksite.c"), as the text outputs
+ * show it; NULL when f's line is unknown. */
+static inline const char *zw_frame_file_name(const struct zw_frame *f)
+{
+	const char *slash;
+
+	if (!f->file || !f->line)
+		return NULL;
+	slash = strrchr(f->file, '/');
+	return slash && slash[1] ? slash + 1 : f->file;
+}
 
 struct zw_stack {
 	size_t n;
@@ -28,6 +45,7 @@ struct zw_stack {
 struct stacker;
 
 #ifdef HAVE_LIBUNWIND
+#define STACKER_AVAILABLE 1
 struct stacker *stacker_new(void);
 void stacker_free(struct stacker *s);
 /* Unwinds thread tid of process pid, which must be in a ptrace stop.
@@ -36,6 +54,7 @@ int stacker_capture(struct stacker *s, int pid, int tid, struct zw_stack *out);
 /* pid exec'd or exited: what was learnt about its image is stale. */
 void stacker_forget(struct stacker *s, int pid);
 #else
+#define STACKER_AVAILABLE 0
 static inline struct stacker *stacker_new(void) { return NULL; }
 static inline void stacker_free(struct stacker *s) { (void)s; }
 static inline void stacker_forget(struct stacker *s, int pid)

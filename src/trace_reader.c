@@ -309,6 +309,26 @@ static int get_addr(struct reader *rd, struct json_object *o, const char *key,
 	return 0;
 }
 
+/* "file" and "line", both or neither: where the frame is in the
+ * source, as sink_json writes it when the binary has line info. */
+static int get_srcline(struct reader *rd, struct json_object *o,
+		       struct zw_frame *f)
+{
+	bool bad = false;
+	long long line;
+
+	f->file = get_str(rd, o, "file", &bad);
+	if (bad || get_long(rd, o, "line", 1, UINT_MAX, true, 0, &line) < 0)
+		return -1;
+	f->line = (unsigned)line;
+	if (f->file && !*f->file)
+		return fail(rd, "\"file\" is empty");
+	if (!f->file != !f->line)
+		return fail(rd, f->line ? "\"line\" without \"file\"" :
+				"\"file\" without \"line\"");
+	return 0;
+}
+
 static int read_frame(struct reader *rd, struct json_object *o,
 		      struct zw_frame *f)
 {
@@ -321,7 +341,8 @@ static int read_frame(struct reader *rd, struct json_object *o,
 	f->build_id = get_str(rd, o, "build_id", &bad);
 	if (bad || get_addr(rd, o, "pc", &f->pc) < 0 ||
 	    get_addr(rd, o, "offset", &f->offset) < 0 ||
-	    get_addr(rd, o, "func_offset", &f->func_offset) < 0)
+	    get_addr(rd, o, "func_offset", &f->func_offset) < 0 ||
+	    get_srcline(rd, o, f) < 0)
 		return -1;
 	return 0;
 }

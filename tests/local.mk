@@ -80,13 +80,18 @@ tests_scn_lingering_SOURCES = tests/scn/lingering.c tests/scn/scn.h
 tests_scn_signals_SOURCES = tests/scn/signals.c tests/scn/scn.h
 tests_scn_exec_kinds_SOURCES = tests/scn/exec_kinds.c tests/scn/scn.h
 tests_scn_masked_reaper_SOURCES = tests/scn/masked_reaper.c tests/scn/scn.h
-# One fork site, three builds: -k must name spawn_worker in each.
+# One fork site, three builds: -k must name spawn_worker in each, and
+# give its line only where there is debug info.  The user's CFLAGS come
+# after these (a -g there wins over -g0), so the builds without debug
+# info are also linked with --strip-debug.
 tests_scn_forksite_SOURCES = tests/scn/forksite.c tests/scn/scn.h
 tests_scn_forksite_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_scn_forksite_nodebug_SOURCES = tests/scn/forksite.c tests/scn/scn.h
 tests_scn_forksite_nodebug_CFLAGS = $(AM_CFLAGS) -g0 -O2
+tests_scn_forksite_nodebug_LDFLAGS = -Wl,--strip-debug
 tests_scn_forksite_omitfp_SOURCES = tests/scn/forksite.c tests/scn/scn.h
 tests_scn_forksite_omitfp_CFLAGS = $(AM_CFLAGS) -g0 -O2 -fomit-frame-pointer
+tests_scn_forksite_omitfp_LDFLAGS = -Wl,--strip-debug
 
 # --- e2e: tests ---
 # Each needs the zwatch binary ($(abs_top_builddir)/zwatch, or $ZWATCH).

@@ -78,6 +78,24 @@ def zwatch_path():
     return os.environ.get("ZWATCH") or os.path.join(BUILDDIR, "zwatch")
 
 
+_features = None
+
+
+def features():
+    """What this zwatch was built with, from the "features:" line of
+    `zwatch -V`: a set holding "stacks" (-k, libunwind) and "lines"
+    (source lines in frames, libdw), or fewer."""
+    global _features
+    if _features is None:
+        out = subprocess.run([zwatch_path(), "-V"], capture_output=True,
+                             text=True, timeout=30).stdout
+        _features = set()
+        for line in out.splitlines():
+            if line.startswith("features:"):
+                _features = set(line.split()[1:])
+    return _features
+
+
 _compiled_dir = None
 
 

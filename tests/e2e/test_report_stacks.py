@@ -2,7 +2,8 @@
 """zwatch report names where the longest zombies were forked (issue 6):
 a trace recorded with -k --diagnose has the worker of forksite linger as
 a zombie; the text report lists it with its spawn stack, frame for frame
-as the live text output writes them, and the latest diagnosis with the
+as the live text output writes them (source lines too, where the trace
+has them), and the latest diagnosis with the
 parent's stack; the HTML report has the same in a details element;
 --min-zombie keeps or drops it; the JSON records stay as they were; a
 trace without stacks says how to get them."""
@@ -33,6 +34,8 @@ def frame_text(f):
     s = f"{f['binary']}+{f['offset']}" if f["binary"] else f["pc"]
     if f["function"]:
         s += f" ({f['function']}+{f['func_offset']})"
+    if "line" in f:
+        s += f" at {os.path.basename(f['file'])}:{f['line']}"
     if f["build_id"]:
         s += f" [{f['build_id']}]"
     return s
@@ -86,7 +89,7 @@ def check_text(t, rec, worker, spawn, diag):
                 "text: the parent's stack at the diagnosis", block)
 
 
-def check_html(t, rec, worker, diag):
+def check_html(t, rec, worker, spawn, diag):
     out = report(t, ["--format=html", rec])
     m = re.search(rf'<details class="site" id="site-{worker}">(.*?)</details>',
                   out, re.S)
@@ -96,6 +99,11 @@ def check_html(t, rec, worker, diag):
     t.check("forked at:" in text and "(spawn_worker+0x" in text,
             "html: it shows the spawn stack", text)
     t.check(diag["text"] in text, "html: and the diagnosis text", text)
+    sw = [f for f in spawn["stack"] if f["function"] == "spawn_worker"]
+    if sw and "line" in sw[0]:
+        t.check(f"(spawn_worker+{sw[0]['func_offset']}) at forksite.c:"
+                f"{sw[0]['line']} [" in text,
+                "html: with the fork site's source line", text)
 
 
 def test(t):
@@ -111,7 +119,7 @@ def test(t):
                       "the worker was diagnosed")
     t.require(spawn.get("stack") or None, "the worker's spawn has a stack")
     check_text(t, rec, worker, spawn, diags[-1])
-    check_html(t, rec, worker, diags[-1])
+    check_html(t, rec, worker, spawn, diags[-1])
 
     out = report(t, ["--min-zombie=300ms", rec])
     t.check(site_block(out, worker), "--min-zombie=300ms: still listed", out)

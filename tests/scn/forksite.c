@@ -1,7 +1,8 @@
 /* forksite.c - a child forked from a function with a known name, so that
  * zwatch -k can be checked to name it: main -> start_pool ->
  * spawn_worker -> fork.  Built with and without debug info and frame
- * pointers (tests/local.mk); the test strips a copy too.
+ * pointers (tests/local.mk); the test strips a copy too.  The fork()
+ * call is marked FORK_SITE: with debug info, -k gives its line.
  *   forksite [MS]   the worker stays a zombie MS milliseconds (default
  *                   0), for the report's fork sites of long zombies. */
 #define _GNU_SOURCE 1
@@ -9,7 +10,7 @@
 
 __attribute__((noinline)) pid_t spawn_worker(int code)
 {
-	pid_t pid = fork();
+	pid_t pid = fork();	/* FORK_SITE: test_stack.py looks for this line */
 
 	if (pid == 0)
 		_exit(code);

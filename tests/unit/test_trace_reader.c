@@ -166,14 +166,17 @@ static void test_damage(void)
 }
 
 #define FRAME_A "{\"pc\":\"0x55d0c0de14a8\",\"binary\":\"/t/forksite\",\"offset\":\"0x14a8\",\"function\":\"spawn_worker\",\"func_offset\":\"0x8\",\"build_id\":\"7474\"}"
+/* With the source line, where the binary has DWARF line info. */
+#define FRAME_L "{\"pc\":\"0x55d0c0de14c9\",\"binary\":\"/t/forksite\",\"offset\":\"0x14c9\",\"function\":\"start_pool\",\"func_offset\":\"0x9\",\"file\":\"/src/../tests/forksite.c\",\"line\":21,\"build_id\":\"7474\"}"
 #define FRAME_B "{\"pc\":\"0x7ffd1000\",\"binary\":null,\"offset\":\"0\",\"function\":null,\"func_offset\":\"0\",\"build_id\":null}"
 #define SPAWN_K(stack) "{\"event\":\"spawn\",\"t\":0.100000,\"pid\":2,\"tid\":1,\"ppid\":1,\"creator\":1,\"syscall\":\"fork\",\"flags\":[]" stack "}\n"
 
-/* Stacks on spawn and diagnosis events come back as sink_json wrote them. */
+/* Stacks on spawn and diagnosis events come back as sink_json wrote them,
+ * source lines too. */
 static void test_stack_round_trip(void)
 {
 	static const char ev[] =
-		SPAWN_K(",\"stack\":[" FRAME_A "," FRAME_B "]")
+		SPAWN_K(",\"stack\":[" FRAME_A "," FRAME_L "," FRAME_B "]")
 		"{\"event\":\"exit\",\"t\":0.200000,\"pid\":2,\"exit_code\":0,\"exit_signal\":null,\"core_dumped\":false}\n"
 		"{\"event\":\"diagnosis\",\"t\":0.300000,\"pid\":2,\"parent\":1,\"text\":\"why\",\"parent_state\":\"S\",\"parent_syscall\":\"wait4\",\"waits_seen\":0,\"sigchld\":\"default\",\"sigchld_blocked\":false,\"stack\":[" FRAME_B "]}\n"
 		SPAWN_K(",\"stack\":[]");
@@ -226,9 +229,30 @@ static void test_stack_damage(void)
 		SPAWN_K(",\"stack\":[{\"pc\":\"1\",\"offset\":\"0\",\"func_offset\":\"0\",\"binary\":5}]"),
 		SPAWN_K(",\"stack\":[{\"pc\":\"1\",\"offset\":\"0\",\"func_offset\":\"0\",\"function\":[]}]"),
 		"{\"event\":\"diagnosis\",\"t\":0.3,\"pid\":2,\"text\":\"why\",\"stack\":[null]}\n",
+		/* "file" a non-empty string, "line" from 1, both or neither */
+		SPAWN_K(",\"stack\":[{\"pc\":\"1\",\"offset\":\"0\",\"func_offset\":\"0\",\"file\":\"a.c\",\"line\":0}]"),
+		SPAWN_K(",\"stack\":[{\"pc\":\"1\",\"offset\":\"0\",\"func_offset\":\"0\",\"file\":\"a.c\",\"line\":-3}]"),
+		SPAWN_K(",\"stack\":[{\"pc\":\"1\",\"offset\":\"0\",\"func_offset\":\"0\",\"file\":\"a.c\",\"line\":\"12\"}]"),
+		SPAWN_K(",\"stack\":[{\"pc\":\"1\",\"offset\":\"0\",\"func_offset\":\"0\",\"file\":\"a.c\",\"line\":12.5}]"),
+		SPAWN_K(",\"stack\":[{\"pc\":\"1\",\"offset\":\"0\",\"func_offset\":\"0\",\"file\":\"a.c\",\"line\":4294967296}]"),
+		SPAWN_K(",\"stack\":[{\"pc\":\"1\",\"offset\":\"0\",\"func_offset\":\"0\",\"file\":\"a.c\",\"line\":true}]"),
+		SPAWN_K(",\"stack\":[{\"pc\":\"1\",\"offset\":\"0\",\"func_offset\":\"0\",\"file\":7,\"line\":12}]"),
+		SPAWN_K(",\"stack\":[{\"pc\":\"1\",\"offset\":\"0\",\"func_offset\":\"0\",\"file\":\"\",\"line\":12}]"),
+		SPAWN_K(",\"stack\":[{\"pc\":\"1\",\"offset\":\"0\",\"func_offset\":\"0\",\"line\":12}]"),
+		SPAWN_K(",\"stack\":[{\"pc\":\"1\",\"offset\":\"0\",\"func_offset\":\"0\",\"file\":\"a.c\"}]"),
+		SPAWN_K(",\"stack\":[{\"pc\":\"1\",\"offset\":\"0\",\"func_offset\":\"0\",\"file\":\"a.c\",\"line\":null}]"),
 	};
 	char text[1024];
+	static const char *const good[] = {
+		SPAWN_K(",\"stack\":[{\"pc\":\"1\",\"offset\":\"0\",\"func_offset\":\"0\",\"file\":null,\"line\":null}]"),
+		SPAWN_K(",\"stack\":[{\"pc\":\"1\",\"offset\":\"0\",\"func_offset\":\"0\",\"file\":\"a.c\",\"line\":4294967295}]"),
+		SPAWN_K(",\"stack\":[{\"pc\":\"1\",\"offset\":\"0\",\"func_offset\":\"0\",\"file\":\"rel/a.c\",\"line\":1}]"),
+	};
 
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(text, sizeof(text), "%s%s", HEADER, good[i]);
+		damaged(text, 0, 0, 1, 0);
+	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(text, sizeof(text), "%s%s%s", HEADER, EV1, bad[i]);
 		damaged(text, -1, 3, 1, 0);
