@@ -41,7 +41,8 @@ struct diag_facts {
 	unsigned waits_seen;	/* wait4/waitid calls since the child exited */
 	long last_wait_id;	/* pid argument of the last one; -1 any */
 	unsigned last_wait_options;
-	char where[96];		/* "function+0xoff" in its program, from its stack */
+	char where[160];	/* "function+0xoff" in its program, from its stack,
+				 * or "file.c:57 (function+0xoff)" */
 	struct diag_sigaction sa;
 };
 

@@ -55,7 +55,8 @@ static void emit_diagnosis(struct tracer *tr, struct pending_diag *d,
 	free(d);
 }
 
-/* "function+0xoff" of the first frame in the parent's own program. */
+/* Where the first frame in the parent's own program is: "function+0xoff",
+ * or "file.c:57 (function+0xoff)" when its line is known. */
 static void where_in_program(int pid, const struct zw_stack *st, char *buf,
 			     size_t len)
 {
@@ -67,10 +68,16 @@ static void where_in_program(int pid, const struct zw_stack *st, char *buf,
 	for (size_t i = 0; i < st->n; i++) {
 		const struct zw_frame *fr = &st->frames[i];
 
-		if (fr->binary && fr->function && !strcmp(fr->binary, exe)) {
-			snprintf(buf, len, "%s+%#lx", fr->function, fr->func_offset);
-			return;
-		}
+		if (!fr->binary || !fr->function || strcmp(fr->binary, exe))
+			continue;
+		if (zw_frame_file_name(fr))
+			snprintf(buf, len, "%s:%u (%s+%#lx)",
+				 zw_frame_file_name(fr), fr->line, fr->function,
+				 fr->func_offset);
+		else
+			snprintf(buf, len, "%s+%#lx", fr->function,
+				 fr->func_offset);
+		return;
 	}
 }
 

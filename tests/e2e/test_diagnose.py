@@ -109,6 +109,22 @@ def check_observed(t, mode, tr):
                 f"[{mode}] its signal mask is as it was", masks)
 
 
+def check_where(t, mode, prog, d):
+    """'at file.c:N (function+0xoff)' when the parent's frame in its own
+    program has a source line (built with -g, zwatch with libdw), else
+    'at function+0xoff'."""
+    mine = [f for f in d["stack"] if f["binary"] and f["function"] and
+            os.path.realpath(f["binary"]) == os.path.realpath(prog)]
+    if not mine:
+        return
+    f = mine[0]
+    where = f"{f['function']}+{f['func_offset']}"
+    if "line" in f:
+        where = f"{os.path.basename(f['file'])}:{f['line']} ({where})"
+    t.check(f" at {where}," in d["text"],
+            f"[{mode}] it says where: 'at {where}'", d["text"])
+
+
 def test(t):
     global HAVE_STACKS
     probe = subprocess.run([zwtest.zwatch_path(), "-k", "-q", "-o", "/dev/null",
@@ -140,6 +156,7 @@ def test(t):
                 fn = [f["function"] for f in d["stack"]]
                 t.check("main" in fn and " at " in d["text"],
                         f"[{mode}] the parent's stack shows where it is", fn)
+                check_where(t, mode, prog, d)
             check_sigaction(t, mode, d)
         if mode == "readpipe":
             # Zombies diagnosed in one pass after the first see their
