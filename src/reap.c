@@ -44,6 +44,11 @@ static int stat_of(struct tracer *tr, int pid, struct proc_stat *ps)
 	return procfs_stat(pid, ps);
 }
 
+static bool ignores_sigchld(const struct proc_stat *ps)
+{
+	return ps->sig_ignore & (1ULL << (SIGCHLD - 1));
+}
+
 /* Does pid ignore SIGCHLD?  Not trusted from a pid namespace init that is
  * exiting: the kernel sets SIG_IGN then (zap_pid_ns_processes), after it
  * may have reaped children itself. */
@@ -52,8 +57,7 @@ bool reap_sigchld_ignored(struct tracer *tr, int pid)
 	struct proc_stat ps;
 
 	/* /proc/PID/stat is much cheaper to produce than status. */
-	if (stat_of(tr, pid, &ps) < 0 ||
-	    !(ps.sig_ignore & (1ULL << (SIGCHLD - 1))))
+	if (stat_of(tr, pid, &ps) < 0 || !ignores_sigchld(&ps))
 		return false;
 	return !(ps.flags & PF_EXITING) || !reap_is_ns_init(tr, pid);
 }
@@ -72,7 +76,7 @@ bool reap_parent_stays(struct tracer *tr, struct proc *p)
 	    stat_of(tr, parent->pid, &ps) < 0 || ps.state == 'Z' ||
 	    ps.state == 'X' || (ps.flags & PF_EXITING))
 		return false;
-	p->parent_ign = (ps.sig_ignore & (1ULL << (SIGCHLD - 1))) != 0;
+	p->parent_ign = ignores_sigchld(&ps);
 	return true;
 }
 
