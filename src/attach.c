@@ -145,24 +145,28 @@ static bool died_meanwhile(struct attach_proc *ap)
 	return true;
 }
 
+struct other_thread {
+	int leader, tid;	/* tid: the first thread that is not leader */
+};
+
 static void note_other_thread(int tid, void *arg)
 {
-	int *found = arg;
+	struct other_thread *o = arg;
 
-	if (tid != found[0] && !found[1])
-		found[1] = tid;
+	if (tid != o->leader && !o->tid)
+		o->tid = tid;
 }
 
 /* A leader that called pthread_exit() shows 'Z' in /proc while its other
  * threads run on: such a process is alive, its state is theirs. */
 static char process_state(int pid, char leader_state)
 {
-	int found[2] = { pid, 0 };
+	struct other_thread o = { pid, 0 };
 	struct proc_stat st;
 
 	if (leader_state != 'Z' ||
-	    procfs_each_task(pid, note_other_thread, found) < 0 || !found[1] ||
-	    procfs_stat(found[1], &st) < 0 || st.state == 'Z' || st.state == 'X')
+	    procfs_each_task(pid, note_other_thread, &o) < 0 || !o.tid ||
+	    procfs_stat(o.tid, &st) < 0 || st.state == 'Z' || st.state == 'X')
 		return leader_state;
 	return st.state;
 }
