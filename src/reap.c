@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/syscall.h>
@@ -449,7 +450,112 @@ long reap_check_finished_wait(struct tracer *tr, struct task *task)
 
 bool reap_wants_wait_watch(const struct proc *p)
 {
-	return p->zombies > 0;
+	return p->zombies > 0 || p->exiting_children > 0;
+}
+
+/* Would every wait of p be seen now?  A single-threaded parent that does
+ * not block SIGCHLD needs nothing: its child's SIGCHLD stops it before it
+ * can wait, or right at the return of the wait it was blocked in.  Other
+ * parents need each thread in syscall stops (or stopped by us, which
+ * resumes it so). */
+bool reap_parent_watched(const struct proc *p)
+{
+	struct list_link *pos;
+
+	if (p->nthreads < 2 && !p->quiet_reaper)
+		return true;
+	for (pos = p->threads.next; pos != &p->threads; pos = pos->next) {
+		struct task *t = container_of(pos, struct task, in_proc);
+
+		if (!t->syscall_mode && !t->stopped && !t->exiting &&
+		    !t->startup && !t->group_stopped)
+			return false;
+	}
+	return true;
+}
+
+/* Has the zombie p been released?  Its pidfd says, or kill(). */
+static bool is_released(const struct proc *p)
+{
+	struct pollfd pfd = { .fd = p->pidfd, .events = POLLIN };
+
+	if (p->pidfd >= 0)
+		return poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP);
+	return kill(p->pid, 0) < 0 && errno == ESRCH;
+}
+
+/* p's last thread is at its exit stop: its children are still its own
+ * (they go to an adopter only later in the kernel's exit path).  Those of
+ * its zombies released already were released by p (or the kernel), not
+ * by an adopter, however soon the adopter shows: settle it now, while p
+ * is alive.  (B blocks SIGCHLD and reaps C after sigwaitinfo(), which
+ * takes the signal without a stop, and exits at once.) */
+static void settle_released_children(struct tracer *tr, struct proc *p)
+{
+	struct list_link *pos, *n;
+
+	if (!p->zombies)
+		return;
+	list_for_each_safe(pos, n, &p->children) {
+		struct proc *c = container_of(pos, struct proc, sibling);
+
+		if (c->exited && c->release == REL_NONE && is_released(c))
+			reap_released(tr, c, now(tr), false);
+	}
+}
+
+/* task is at its PTRACE_EVENT_EXIT stop.  If it is the last thread of its
+ * process to get there, the process is about to be a zombie that its
+ * parent may reap at once: a parent whose threads we would only switch to
+ * syscall stops after collecting the exit (make: SIGCHLD blocked outside
+ * pselect(); tini: sigwaitinfo(), then waitpid(WNOHANG)) reaps it and
+ * even exits before that.  So the parent's waits are watched from now,
+ * and task is held here (true) until they are, for at most
+ * ATTRIBUTION_DELAY (a thread in a vfork() cannot be interrupted). */
+bool reap_exit_stop(struct tracer *tr, struct task *task)
+{
+	struct proc *p = task->proc, *parent;
+
+	if (!task->exiting) {
+		task->exiting = true;
+		p->exiting++;
+	}
+	if (p->exiting < p->nthreads || p->prearmed)
+		return false;
+	settle_released_children(tr, p);
+	parent = tasks_proc(&tr->tasks, p->parent);
+	if (!parent || parent->nthreads == 0 || parent->pid == tr->self)
+		return false;
+	p->prearmed = parent->pid;
+	parent->exiting_children++;
+	reap_arm_wait_watch(parent, false);
+	if (reap_parent_watched(parent))
+		return false;
+	p->hold_deadline = now(tr) + ATTRIBUTION_DELAY;
+	list_add_tail(&tr->tasks.held, &p->held);
+	return true;
+}
+
+/* p's exit is being handled: its parent's count of exiting children
+ * gives way to the count of zombies. */
+void reap_exit_done(struct tracer *tr, struct proc *p)
+{
+	struct proc *parent = tasks_proc(&tr->tasks, p->prearmed);
+
+	if (parent && parent->exiting_children > 0)
+		parent->exiting_children--;
+	p->prearmed = 0;
+	list_del(&p->held);
+}
+
+/* Is the held p to be let go now (its parent watched, dead, or the
+ * deadline passed)? */
+bool reap_hold_over(struct tracer *tr, const struct proc *p, double t)
+{
+	struct proc *parent = tasks_proc(&tr->tasks, p->prearmed);
+
+	return !parent || parent->nthreads == 0 || t >= p->hold_deadline ||
+	       reap_parent_watched(parent);
 }
 
 /* p has a new zombie child.  Its threads switch to syscall stops at their

@@ -50,6 +50,7 @@ void tasks_init(struct tasks *t)
 	intmap_init(&t->by_pid);
 	intmap_init(&t->early);
 	list_init(&t->unattributed);
+	list_init(&t->held);
 	list_init(&t->polled);
 	t->live_threads = 0;
 }
@@ -126,6 +127,8 @@ void tasks_del_thread(struct tasks *t, struct task *task)
 {
 	list_del(&task->in_proc);
 	task->proc->nthreads--;
+	if (task->exiting)
+		task->proc->exiting--;
 	t->live_threads--;
 	intmap_del(&t->by_tid, task->tid);
 	free(task);
@@ -168,6 +171,7 @@ void tasks_del_proc(struct tasks *t, struct proc *p)
 		list_del(pos);
 	list_del(&p->sibling);
 	list_del(&p->pending);
+	list_del(&p->held);
 	tasks_unwatch(t, p);
 	if (p->stat_fd >= 0) {
 		close(p->stat_fd);

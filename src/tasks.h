@@ -25,6 +25,7 @@ struct task {
 	bool in_syscall;	/* between a syscall-entry and its exit stop */
 	bool detaching;		/* interrupted so that it can be detached */
 	bool interrupting;	/* interrupted to switch it to syscall stops */
+	bool exiting;		/* past its PTRACE_EVENT_EXIT stop */
 	int pending_sig;	/* signal to re-inject when detaching */
 	long sc_nr;		/* syscall entered (when in_syscall) */
 	unsigned long sc_args[6];
@@ -44,6 +45,11 @@ struct proc {
 	double exit_t;		/* when its last thread went */
 	int nthreads;		/* live traced threads */
 	int zombies;		/* children exited and not yet released */
+	int exiting;		/* threads past their PTRACE_EVENT_EXIT stop */
+	int exiting_children;	/* children about to be zombies (prearmed) */
+	int prearmed;		/* the parent counts it in exiting_children */
+	double hold_deadline;	/* held at its exit stop until then at most */
+	struct list_link held;	/* tasks->held */
 	int status;		/* wait status of its last thread */
 	bool exited;		/* every thread is gone: it is a zombie */
 	bool traced;		/* its threads are (or were) ptrace'd by us */
@@ -82,6 +88,8 @@ struct tasks {
 	struct intmap early;	/* tid -> wait status of a child stopped before
 				 * its creator's fork event was seen */
 	struct list_link unattributed;
+	struct list_link held;	/* procs held at their last exit stop until
+				 * their parent's waits are watched */
 	struct list_link polled;	/* zombies watched by polling */
 	size_t npolled;
 	int live_threads;

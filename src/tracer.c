@@ -57,7 +57,7 @@
 
 #define PTRACE_OPTIONS (PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | \
 			PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | \
-			PTRACE_O_TRACEEXEC)
+			PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT)
 
 /* SIGINT, SIGTERM and SIGHUP make zwatch detach.  Their handler notes
  * which came and interrupts the tracee resumed last (wake_tid): that stop
@@ -110,6 +110,7 @@ static const char *spawn_syscall_name(long nr, int event)
 }
 
 static void resume(struct tracer *tr, struct task *task, struct resume r);
+static void release_held(struct tracer *tr, bool flush);
 
 /* The creator's fork/vfork/clone event: the new task joins the table. */
 static void on_new_child(struct tracer *tr, struct task *task, int event)
@@ -290,7 +291,9 @@ static void reparent_children(struct tracer *tr, struct proc *p)
 		struct proc *c = container_of(pos, struct proc, sibling);
 		int to = known ? known : likely_adopter(tr, p);
 
-		if (c->exited && to)
+		/* One released meanwhile was p's to release (it was settled
+		 * at p's exit stop, or waits for the stop of p's wait). */
+		if (c->exited && c->release == REL_NONE && to)
 			adopt(tr, c, p->pid, to);
 	}
 }
@@ -354,8 +357,10 @@ static void on_proc_exit(struct tracer *tr, struct proc *p)
 	struct zw_event ev = { .type = ZW_EV_EXIT, .pid = p->pid };
 	struct proc *parent;
 	int status = p->status;
-	bool stays = reap_parent_stays(tr, p);
+	bool stays;
 
+	reap_exit_done(tr, p);
+	stays = reap_parent_stays(tr, p);
 	if (!stays)
 		collect_exited_parent(tr, p);
 	ev.t = now(tr);
@@ -413,6 +418,8 @@ static void on_thread_exit(struct tracer *tr, struct task *task, int status)
 	tasks_del_thread(&tr->tasks, task);
 	if (p->nthreads == 0)
 		on_proc_exit(tr, p);
+	/* It may have been the last thread a held child waited for. */
+	release_held(tr, false);
 }
 
 /* ---- stops ------------------------------------------------------------- */
@@ -491,6 +498,10 @@ static struct resume dispatch_stop(struct tracer *tr, struct task *task,
 	case PTRACE_EVENT_EXEC:
 		on_exec(tr, task);
 		return run;
+	case PTRACE_EVENT_EXIT:
+		if (reap_exit_stop(tr, task))
+			return (struct resume){ RESUME_HOLD, 0 };
+		return run;
 	case PTRACE_EVENT_STOP:
 		/* Group-stop: PTRACE_LISTEN keeps it stopped, as without us,
 		 * while we still hear of SIGCONT.  Otherwise an interrupt. */
@@ -548,6 +559,41 @@ static void resume(struct tracer *tr, struct task *task, struct resume r)
 	/* ESRCH: killed meanwhile; its exit notification is on its way. */
 	if (err < 0 && err != -ESRCH)
 		warn_errno(-err, "cannot restart %d", task->tid);
+	/* A thread now in syscall stops may complete a held child's wait. */
+	if (r.how == RESUME_RUN && task->syscall_mode)
+		release_held(tr, false);
+}
+
+/* Lets go of the children held at their exit stop whose parents are
+ * watched now (reap_exit_stop), or all of them (flush).  Resuming one
+ * can release others: start over after each, and not from inside. */
+static void release_held(struct tracer *tr, bool flush)
+{
+	static bool busy;
+	struct list_link *pos;
+	double t;
+
+	if (busy || list_empty(&tr->tasks.held))
+		return;
+	busy = true;
+	t = now(tr);
+again:
+	for (pos = tr->tasks.held.next; pos != &tr->tasks.held; pos = pos->next) {
+		struct proc *p = container_of(pos, struct proc, held);
+		struct list_link *tp, *n;
+
+		if (!flush && !reap_hold_over(tr, p, t))
+			continue;
+		list_del(&p->held);
+		list_for_each_safe(tp, n, &p->threads) {
+			struct task *task = container_of(tp, struct task, in_proc);
+
+			if (task->stopped && !task->group_stopped)
+				resume(tr, task, (struct resume){ RESUME_RUN, 0 });
+		}
+		goto again;
+	}
+	busy = false;
 }
 
 /* A stop or exit of a tid we do not know: a new child whose creator's
@@ -688,6 +734,15 @@ static double run_deadlines(struct tracer *tr, bool flush)
 		}
 		reap_attribute_unseen(tr, p);
 	}
+	release_held(tr, flush);
+	if (!list_empty(&tr->tasks.held)) {
+		struct proc *p = container_of(tr->tasks.held.next, struct proc,
+					      held);
+		double due = p->hold_deadline > t ? p->hold_deadline - t : 0;
+
+		if (next < 0 || due < next)
+			next = due;
+	}
 	if (tr->tasks.early.len) {
 		double due = run_early_deadlines(tr, t, flush);
 
@@ -746,6 +801,7 @@ static bool may_block(const struct tracer *tr)
 {
 	return !tr->tasks.pidfds && !tr->tasks.npolled &&
 	       list_empty(&tr->tasks.unattributed) && !tr->tasks.early.len &&
+	       list_empty(&tr->tasks.held) &&
 	       list_empty(&tr->diags) && !stop_signal &&
 	       !model_failed(tr->model);
 }
@@ -814,6 +870,11 @@ static void detach_all(struct tracer *tr)
 	for (i = 0; intmap_next(&tr->tasks.by_tid, &i, &val);) {
 		struct task *task = val;
 
+		/* Held in a stop (an exit stop): no further stop would come. */
+		if (task->stopped) {
+			pt_detach(task->tid, 0);
+			continue;
+		}
 		task->detaching = true;
 		if (pt_interrupt(task->tid) < 0)
 			task->detaching = false;

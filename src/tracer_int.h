@@ -100,6 +100,10 @@ void reap_wait_done(struct tracer *tr, struct task *task, long nr,
 		    const unsigned long *args, long ret, bool fresh);
 long reap_check_finished_wait(struct tracer *tr, struct task *task);
 bool reap_wants_wait_watch(const struct proc *p);
+bool reap_parent_watched(const struct proc *p);
+bool reap_exit_stop(struct tracer *tr, struct task *task);
+void reap_exit_done(struct tracer *tr, struct proc *p);
+bool reap_hold_over(struct tracer *tr, const struct proc *p, double t);
 void reap_arm_wait_watch(struct proc *p, bool force);
 struct resume reap_at_sigchld(struct tracer *tr, struct task *task,
 			      const siginfo_t *si, long nr, struct resume r);
