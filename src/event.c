@@ -28,3 +28,18 @@ const char *event_reaper_name(enum zw_reaper reaper)
 {
 	return (unsigned)reaper <= ZW_REAPER_AUTOREAP ? reaper_names[reaper] : NULL;
 }
+
+const char *event_reaper_text(enum zw_reaper reaper)
+{
+	const char *name = event_reaper_name(reaper);
+
+	return name ? name : "unknown";
+}
+
+void event_put_reaper_counts(FILE *fp, const size_t by_reaper[5])
+{
+	fprintf(fp, "reaped: %zu by parent, %zu by subreaper, %zu by init, "
+		"%zu autoreaped, %zu unknown\n", by_reaper[ZW_REAPER_PARENT],
+		by_reaper[ZW_REAPER_SUBREAPER], by_reaper[ZW_REAPER_INIT],
+		by_reaper[ZW_REAPER_AUTOREAP], by_reaper[ZW_REAPER_NONE]);
+}

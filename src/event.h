@@ -5,6 +5,7 @@
 #define ZWATCH_EVENT_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 struct zw_stack;
 
@@ -83,6 +84,11 @@ struct zw_event {
 			int by_tid;		/* thread that reaped, 0 when not seen */
 			enum zw_reaper reaper;
 			const char *syscall;	/* "wait4"/"waitid", NULL when not seen */
+			/* How it was learnt: "syscall" (the wait's exit stop),
+			 * "registers" (a later stop shows the finished wait),
+			 * "release" (pidfd or polling, the reaper deduced),
+			 * "tracer" (zwatch's own waitpid); NULL: not said. */
+			const char *via;
 		} reap;
 		struct {
 			int parent;
@@ -110,5 +116,12 @@ struct zw_event {
 
 const char *event_type_name(enum zw_event_type type);
 const char *event_reaper_name(enum zw_reaper reaper);
+/* The reaper's name for a person to read: "unknown" where the JSON says
+ * null (a release no wait or rule explains). */
+const char *event_reaper_text(enum zw_reaper reaper);
+/* "reaped: 5 by parent, 1 by subreaper, 0 by init, 0 autoreaped, 1
+ * unknown" from counts indexed by enum zw_reaper: they add up to the
+ * processes released. */
+void event_put_reaper_counts(FILE *fp, const size_t by_reaper[5]);
 
 #endif

@@ -159,9 +159,11 @@ static void put_tip(FILE *fp, const struct zw_life *l, double t_end)
 		fprintf(fp, " (exit %d)", l->exit_code);
 	if (!isnan(z))
 		fprintf(fp, "&#10;zombie %.6f s", z);
-	if (l->final == ZW_FINAL_REAPED)
+	if (l->final == ZW_FINAL_REAPED && l->reaper == ZW_REAPER_NONE)
+		snprintf(buf, sizeof(buf), "reaped by unknown");
+	else if (l->final == ZW_FINAL_REAPED)
 		snprintf(buf, sizeof(buf), "reaped by %d (%s)", l->reaped_by,
-			 event_reaper_name(l->reaper) ? event_reaper_name(l->reaper) : "?");
+			 event_reaper_text(l->reaper));
 	else
 		snprintf(buf, sizeof(buf), "%s", l->final == ZW_FINAL_ZOMBIE ?
 			 "still a zombie at the end" : life_final_name(l->final));

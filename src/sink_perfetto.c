@@ -282,7 +282,11 @@ static void zombie_slice(struct perfetto *p, const struct zw_life *l,
 	fprintf(fp, ",\"cat\":\"zombie\",\"args\":{\"zombie_seconds\":%.6f,"
 		"\"reaper\":", life_zombie_seconds(l, t_end));
 	json_put_string(fp, event_reaper_name(l->reaper));
-	fprintf(fp, ",\"reaped_by\":%d,\"parent\":%d}}", l->reaped_by, l->parent);
+	if (l->reaped_by)
+		fprintf(fp, ",\"reaped_by\":%d", l->reaped_by);
+	else
+		fputs(",\"reaped_by\":null", fp);
+	fprintf(fp, ",\"parent\":%d}}", l->parent);
 }
 
 static void pf_lifecycle(struct sink *s, const struct zw_life *l, double t_end)

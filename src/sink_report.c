@@ -90,8 +90,11 @@ static void fate(const struct zw_life *l, char *buf, size_t n)
 {
 	switch (l->final) {
 	case ZW_FINAL_REAPED:
-		snprintf(buf, n, "reaped by %d (%s)", l->reaped_by,
-			 event_reaper_name(l->reaper) ? event_reaper_name(l->reaper) : "?");
+		if (l->reaper == ZW_REAPER_NONE)
+			snprintf(buf, n, "reaped by unknown");
+		else
+			snprintf(buf, n, "reaped by %d (%s)", l->reaped_by,
+				 event_reaper_text(l->reaper));
 		break;
 	case ZW_FINAL_AUTOREAPED:
 		snprintf(buf, n, "autoreaped");
@@ -205,10 +208,8 @@ static void put_summary(FILE *fp, const struct proctree *t,
 			"(%d %s), total %.6f s\n", rs->p50, rs->p90, rs->max,
 			rs->longest->pid, comm_of(rs->longest, cb),
 			rs->total_zombie_seconds);
-	fprintf(fp, "  reaped by: parent %zu, subreaper %zu, init %zu, "
-		"autoreap %zu\n", rs->by_reaper[ZW_REAPER_PARENT],
-		rs->by_reaper[ZW_REAPER_SUBREAPER], rs->by_reaper[ZW_REAPER_INIT],
-		rs->by_reaper[ZW_REAPER_AUTOREAP]);
+	fputs("  ", fp);
+	event_put_reaper_counts(fp, rs->by_reaper);
 	put_leaks(fp, t, rs);
 	put_worst(fp, rs);
 }

@@ -113,10 +113,13 @@ static void put_details(struct sink *s, const struct zw_event *ev,
 	case ZW_EV_REAP:
 		if (ev->reap.reaper == ZW_REAPER_AUTOREAP)
 			fputs("by the kernel (autoreap: SIGCHLD ignored or SA_NOCLDWAIT)", fp);
+		else if (ev->reap.reaper == ZW_REAPER_NONE)
+			fputs("by unknown (no wait seen, its parent gone)", fp);
 		else
 			fprintf(fp, "by %d (%s", ev->reap.by,
 				event_reaper_name(ev->reap.reaper));
-		if (ev->reap.reaper != ZW_REAPER_AUTOREAP) {
+		if (ev->reap.reaper != ZW_REAPER_AUTOREAP &&
+		    ev->reap.reaper != ZW_REAPER_NONE) {
 			if (ev->reap.syscall)
 				fprintf(fp, ", %s in thread %d", ev->reap.syscall,
 					ev->reap.by_tid);
@@ -206,8 +209,11 @@ static void text_lifecycle(struct sink *s, const struct zw_life *l, double t_end
 		fprintf(fp, " %10.6f", z);
 	switch (l->final) {
 	case ZW_FINAL_REAPED:
-		fprintf(fp, " reaped by %d (%s)\n", l->reaped_by,
-			event_reaper_name(l->reaper));
+		if (l->reaper == ZW_REAPER_NONE)
+			fputs(" reaped by unknown\n", fp);
+		else
+			fprintf(fp, " reaped by %d (%s)\n", l->reaped_by,
+				event_reaper_name(l->reaper));
 		break;
 	case ZW_FINAL_AUTOREAPED:
 		fputs(" autoreaped\n", fp);
@@ -240,9 +246,7 @@ static void text_summary(struct sink *s, const struct zw_summary *sum)
 	if (sum->longest && sum->longest_seconds >= 1e-6)
 		fprintf(fp, "longest zombie: %d (%s) for %.6f s\n",
 			sum->longest->pid, sum->longest->comm, sum->longest_seconds);
-	fprintf(fp, "reaped by: parent %zu, subreaper %zu, init %zu, autoreap %zu\n",
-		sum->by_reaper[ZW_REAPER_PARENT], sum->by_reaper[ZW_REAPER_SUBREAPER],
-		sum->by_reaper[ZW_REAPER_INIT], sum->by_reaper[ZW_REAPER_AUTOREAP]);
+	event_put_reaper_counts(fp, sum->by_reaper);
 	if (sum->leaked)
 		fprintf(fp, "%sstill zombies at the end: %zu%s\n", col(s, C_RED),
 			sum->leaked, col(s, C_RESET));

@@ -313,6 +313,7 @@ tests_scn_exec_amid_forks_LDFLAGS = -pthread
 REAP_E2E_TESTS = \
 	tests/e2e/test_make_reaper.py \
 	tests/e2e/test_adopted_sigwait.py \
-	tests/e2e/test_exec_amid_forks.py
+	tests/e2e/test_exec_amid_forks.py \
+	tests/e2e/test_unknown_reaper.py
 TESTS += $(REAP_E2E_TESTS)
 EXTRA_DIST += $(REAP_E2E_TESTS)
