@@ -145,7 +145,8 @@ static void note_orphans(struct proc *p)
 
 /* The zombie p is gone: say who released it, and forget it. */
 void reap_finish(struct tracer *tr, struct proc *p, double t, int by,
-		 int by_tid, enum zw_reaper reaper, const char *syscall)
+		 int by_tid, enum zw_reaper reaper, const char *syscall,
+		 const char *via)
 {
 	struct proc *parent = tasks_proc(&tr->tasks, p->parent);
 	struct zw_event ev = { .type = ZW_EV_REAP, .t = t, .pid = p->pid };
@@ -154,6 +155,7 @@ void reap_finish(struct tracer *tr, struct proc *p, double t, int by,
 	ev.reap.by_tid = by_tid;
 	ev.reap.reaper = reaper;
 	ev.reap.syscall = syscall;
+	ev.reap.via = via ? via : "release";
 	emit(tr, &ev);
 	if (parent && parent->zombies > 0)
 		parent->zombies--;
@@ -178,7 +180,7 @@ void reap_attribute_unseen(struct tracer *tr, struct proc *p)
 	 * dispositions are torn down); it was read at the release instead. */
 	if (p->parent_ign == 1 ||
 	    ((!parent || !parent->exited) && reap_sigchld_ignored(tr, p->parent))) {
-		reap_finish(tr, p, t, 0, 0, ZW_REAPER_AUTOREAP, NULL);
+		reap_finish(tr, p, t, 0, 0, ZW_REAPER_AUTOREAP, NULL, NULL);
 		return;
 	}
 	/* Released after its parent died, with no adopter seen: unknown.
@@ -186,25 +188,25 @@ void reap_attribute_unseen(struct tracer *tr, struct proc *p)
 	 * a wait), even if the parent died right after (whose exit we may
 	 * have handled first: collect_exited_parent). */
 	if (parent && parent->exited && parent->exit_t < t && !p->maybe_autoreap) {
-		reap_finish(tr, p, t, 0, 0, ZW_REAPER_NONE, NULL);
+		reap_finish(tr, p, t, 0, 0, ZW_REAPER_NONE, NULL, NULL);
 		return;
 	}
 	/* Adopted and being released as its parent's death was handled; or
 	 * the same as above for a parent already forgotten. */
 	if (p->adopted_unseen) {
-		reap_finish(tr, p, t, 0, 0, ZW_REAPER_NONE, NULL);
+		reap_finish(tr, p, t, 0, 0, ZW_REAPER_NONE, NULL, NULL);
 		return;
 	}
 	if (!parent && p->orphaned_at > 0 && p->orphaned_at < t &&
 	    !p->maybe_autoreap) {
-		reap_finish(tr, p, t, 0, 0, ZW_REAPER_NONE, NULL);
+		reap_finish(tr, p, t, 0, 0, ZW_REAPER_NONE, NULL, NULL);
 		return;
 	}
 	/* From now on, stop this parent as soon as it has a zombie. */
 	if (parent)
 		parent->quiet_reaper = true;
 	reap_finish(tr, p, t, p->parent, 0, reap_classify(tr, p, p->parent),
-		    NULL);
+		    NULL, NULL);
 }
 
 /* p was released at time t.  If its parent is traced and alive, the stop
@@ -222,7 +224,7 @@ void reap_released(struct tracer *tr, struct proc *p, double t,
 	/* Read now: the parent may be gone when the deadline comes. */
 	if (at_exit && (p->parent_ign >= 0 ? p->parent_ign == 1 :
 			reap_sigchld_ignored(tr, p->parent))) {
-		reap_finish(tr, p, t, 0, 0, ZW_REAPER_AUTOREAP, NULL);
+		reap_finish(tr, p, t, 0, 0, ZW_REAPER_AUTOREAP, NULL, NULL);
 		return;
 	}
 	/* An untraced parent: no stop will tell.  A dead one's orphan was
@@ -426,7 +428,8 @@ void reap_wait_done(struct tracer *tr, struct task *task, long nr,
 	if (p)
 		reap_finish(tr, p, p->release == REL_PENDING ? p->released_at : t,
 			    task->proc->pid, task->tid,
-			    reap_classify(tr, p, task->proc->pid), ev.wait.syscall);
+			    reap_classify(tr, p, task->proc->pid), ev.wait.syscall,
+			    fresh ? "syscall" : "registers");
 }
 
 /* At a signal-delivery stop: did the thread just finish a wait?  Returns
@@ -655,14 +658,14 @@ static void settle_fast_releases(struct tracer *tr, struct proc *parent,
 			continue;
 		if (nocldwait) {
 			reap_finish(tr, p, p->released_at, 0, 0,
-				    ZW_REAPER_AUTOREAP, NULL);
+				    ZW_REAPER_AUTOREAP, NULL, NULL);
 			continue;
 		}
 		/* Not the kernel: the parent, in a wait no stop showed
 		 * (SIGCHLD blocked then).  Watch its waits from now on. */
 		parent->quiet_reaper = true;
 		reap_finish(tr, p, p->released_at, parent->pid, 0,
-			    reap_classify(tr, p, parent->pid), NULL);
+			    reap_classify(tr, p, parent->pid), NULL, NULL);
 	}
 }
 

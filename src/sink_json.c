@@ -174,6 +174,8 @@ static void put_event_body(FILE *fp, const struct zw_event *ev,
 		put_str(fp, "reaper", event_reaper_name(ev->reap.reaper));
 		if (ev->reap.syscall)
 			put_str(fp, "syscall", ev->reap.syscall);
+		if (ev->reap.via)
+			put_str(fp, "via", ev->reap.via);
 		break;
 	case ZW_EV_DIAGNOSIS:
 		put_int_or_null(fp, "parent", ev->diagnosis.parent, false);

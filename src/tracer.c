@@ -379,7 +379,7 @@ static void on_proc_exit(struct tracer *tr, struct proc *p)
 	if (p->parent == tr->self) {
 		/* We are tracer and parent: our waitpid() just reaped it. */
 		reap_finish(tr, p, ev.t, tr->self, tr->self,
-			    reap_classify(tr, p, tr->self), "wait4");
+			    reap_classify(tr, p, tr->self), "wait4", "tracer");
 		return;
 	}
 	parent = tasks_proc(&tr->tasks, p->parent);

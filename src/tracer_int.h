@@ -89,7 +89,8 @@ bool reap_parent_stays(struct tracer *tr, struct proc *p);
 bool reap_sigchld_ignored(struct tracer *tr, int pid);
 enum zw_reaper reap_classify(struct tracer *tr, const struct proc *p, int by);
 void reap_finish(struct tracer *tr, struct proc *p, double t, int by,
-		 int by_tid, enum zw_reaper reaper, const char *syscall);
+		 int by_tid, enum zw_reaper reaper, const char *syscall,
+		 const char *via);
 void reap_attribute_unseen(struct tracer *tr, struct proc *p);
 void reap_released(struct tracer *tr, struct proc *p, double t, bool at_exit);
 bool reap_watch(struct tracer *tr, struct proc *p, bool at_exit);

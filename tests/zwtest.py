@@ -54,6 +54,7 @@ BUILDDIR = os.environ.get("abs_top_builddir") or SRCDIR
 EVENT_NAMES = ("spawn", "exec", "exit", "signal", "wait", "reparent", "reap",
                "attach", "detach")
 REAPERS = ("parent", "subreaper", "init", "autoreap")
+REAP_VIAS = ("syscall", "registers", "release", "tracer")
 FINALS = ("reaped", "autoreaped", "zombie", "running")
 LIFECYCLE_KEYS = ("pid", "ppid", "creator", "comm", "born", "exited",
                   "exit_code", "exit_signal", "core_dumped", "reaped",
@@ -629,6 +630,11 @@ def schema_problems(tr):
             if "syscall" in r:
                 need(r, "syscall", lambda v: v in ("wait4", "waitid"),
                      "wait4/waitid")
+            need(r, "via", lambda v: v in REAP_VIAS, f"one of {REAP_VIAS}")
+            if (r.get("via") in ("syscall", "registers", "tracer")) != \
+                    ("syscall" in r):
+                probs.append(f"line {r['_line']} (reap): a syscall exactly "
+                             f"when via is syscall, registers or tracer")
             if (r.get("reaper") in ("autoreap", None)) != (r.get("by") is None):
                 probs.append(f"line {r['_line']} (reap): by must be null "
                              f"exactly when reaper is autoreap or unknown")
