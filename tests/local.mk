@@ -305,7 +305,9 @@ TESTS += $(FAULT_E2E_TESTS)
 EXTRA_DIST += $(FAULT_E2E_TESTS)
 
 # --- e2e: reapers on real programs (issue 11) ---
-check_PROGRAMS += tests/scn/adopted_sigwait tests/scn/exec_amid_forks
+check_PROGRAMS += tests/scn/adopted_sigwait tests/scn/exec_amid_forks \
+	tests/scn/uring_waitid
+tests_scn_uring_waitid_SOURCES = tests/scn/uring_waitid.c tests/scn/scn.h
 tests_scn_adopted_sigwait_SOURCES = tests/scn/adopted_sigwait.c tests/scn/scn.h
 tests_scn_exec_amid_forks_SOURCES = tests/scn/exec_amid_forks.c tests/scn/scn.h
 tests_scn_exec_amid_forks_CFLAGS = $(AM_CFLAGS) -pthread
@@ -314,6 +316,7 @@ REAP_E2E_TESTS = \
 	tests/e2e/test_make_reaper.py \
 	tests/e2e/test_adopted_sigwait.py \
 	tests/e2e/test_exec_amid_forks.py \
-	tests/e2e/test_unknown_reaper.py
+	tests/e2e/test_unknown_reaper.py \
+	tests/e2e/test_uring_waitid.py
 TESTS += $(REAP_E2E_TESTS)
 EXTRA_DIST += $(REAP_E2E_TESTS)
