@@ -90,6 +90,7 @@ int procfs_stat_fd(int fd, struct proc_stat *st)
 	st->ppid = 0;
 	st->exit_code = 0;
 	st->flags = 0;
+	st->sig_pending = 0;
 	st->sig_blocked = 0;
 	st->sig_ignore = 0;
 	/* Fields are numbered from 1; field 3 is the state. */
@@ -99,6 +100,8 @@ int procfs_stat_fd(int fd, struct proc_stat *st)
 			st->ppid = atoi(p);
 		else if (field == 9)
 			st->flags = (unsigned)strtoul(p, NULL, 10);
+		else if (field == 31)
+			st->sig_pending = strtoull(p, NULL, 10);
 		else if (field == 32)
 			st->sig_blocked = strtoull(p, NULL, 10);
 		else if (field == 33)

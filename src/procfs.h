@@ -12,6 +12,7 @@ struct proc_stat {
 	int ppid;
 	int exit_code;		/* field 52: wait status of a zombie */
 	unsigned flags;		/* field 9: PF_* */
+	unsigned long long sig_pending;	/* field 31: the thread's pending */
 	unsigned long long sig_blocked;	/* field 32: blocked signals */
 	unsigned long long sig_ignore;	/* field 33: ignored signals */
 };

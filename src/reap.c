@@ -24,6 +24,7 @@
 #define SYS_pidfd_open 434
 #endif
 #define PF_EXITING 0x4
+#define PF_SIGNALED 0x400	/* set as a fatal signal ends it, before PF_EXITING */
 /* /proc/PID/stat descriptors kept open for parents (see stat_of). */
 #define MAX_STAT_FDS 256
 
@@ -75,8 +76,23 @@ bool reap_parent_stays(struct tracer *tr, struct proc *p)
 
 	if (!parent || parent->exited || parent->nthreads == 0 ||
 	    stat_of(tr, parent->pid, &ps) < 0 || ps.state == 'Z' ||
-	    ps.state == 'X' || (ps.flags & PF_EXITING))
+	    ps.state == 'X')
 		return false;
+	/* Dying already (SIGKILLed, say): it waits no more, unless it is a
+	 * namespace's init, or has other threads (the flag is the
+	 * leader's).  Proof only if p is still unreleased after this read
+	 * (reap_watch): make reaps its last child, then exits. */
+	if (ps.flags & (PF_EXITING | PF_SIGNALED)) {
+		p->parent_dying = !parent->threaded &&
+				  !reap_is_ns_init(tr, parent->pid);
+		return false;
+	}
+	/* So is a parent SIGKILLed while suspended in p's vfork: it goes
+	 * from there to its exit, never into a wait.  (SIGKILL is put in
+	 * each thread's own pending set: stat field 31 shows it.) */
+	if (p->vforked && !parent->threaded &&
+	    (ps.sig_pending & (1ULL << (SIGKILL - 1))))
+		p->parent_dying = !reap_is_ns_init(tr, parent->pid);
 	p->parent_ign = ignores_sigchld(&ps);
 	return true;
 }
@@ -139,8 +155,11 @@ static void note_orphans(struct proc *p)
 {
 	struct list_link *pos;
 
+	/* Its last exit stop, if seen, is when it stopped waiting. */
+	double t = p->exit_stop_t > 0 ? p->exit_stop_t : p->exit_t;
+
 	for (pos = p->children.next; pos != &p->children; pos = pos->next)
-		container_of(pos, struct proc, sibling)->orphaned_at = p->exit_t;
+		container_of(pos, struct proc, sibling)->orphaned_at = t;
 }
 
 /* The zombie p is gone: say who released it, and forget it. */
@@ -191,9 +210,17 @@ void reap_attribute_unseen(struct tracer *tr, struct proc *p)
 		reap_finish(tr, p, t, 0, 0, ZW_REAPER_NONE, NULL, NULL);
 		return;
 	}
+	/* Released after its parent's last exit stop, which settled those
+	 * released before: an adopter took it, after the parent died. */
+	if (parent && parent->exit_stop_t > 0 && parent->exit_stop_t <= t) {
+		reap_finish(tr, p, t, 0, 0, ZW_REAPER_NONE, NULL, NULL);
+		return;
+	}
 	/* Adopted and being released as its parent's death was handled; or
-	 * the same as above for a parent already forgotten. */
-	if (p->adopted_unseen) {
+	 * the same as above for a parent already forgotten; or its parent
+	 * was dying before the release (an adopter we do not trace took
+	 * it, and /proc never named it). */
+	if (p->adopted_unseen || p->parent_dying) {
 		reap_finish(tr, p, t, 0, 0, ZW_REAPER_NONE, NULL, NULL);
 		return;
 	}
@@ -262,6 +289,7 @@ bool reap_watch(struct tracer *tr, struct proc *p, bool at_exit)
 	fd = reap_pidfd_open(p->pid);
 	if (fd < 0) {
 		if (errno == ESRCH) {
+			p->parent_dying = false;	/* proves nothing now */
 			reap_released(tr, p, now(tr), at_exit);
 			return false;
 		}
@@ -539,6 +567,7 @@ bool reap_exit_stop(struct tracer *tr, struct task *task)
 	if (p->exiting < p->nthreads || p->prearmed)
 		return false;
 	settle_released_children(tr, p);
+	p->exit_stop_t = now(tr);
 	parent = tasks_proc(&tr->tasks, p->parent);
 	if (!parent || parent->nthreads == 0 || parent->pid == tr->self)
 		return false;

@@ -187,6 +187,7 @@ void tasks_set_parent(struct tasks *t, struct proc *p, int parent)
 
 	list_del(&p->sibling);
 	p->parent = parent;
+	p->parent_dying = false;
 	if (pp)
 		list_add(&pp->children, &p->sibling);
 }

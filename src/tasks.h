@@ -49,6 +49,8 @@ struct proc {
 	int exiting_children;	/* children about to be zombies (prearmed) */
 	int prearmed;		/* the parent counts it in exiting_children */
 	double hold_deadline;	/* held at its exit stop until then at most */
+	double exit_stop_t;	/* its last thread's exit stop: it waits no
+				 * more from then on; 0 if not seen */
 	struct list_link held;	/* tasks->held */
 	int status;		/* wait status of its last thread */
 	bool exited;		/* every thread is gone: it is a zombie */
@@ -74,6 +76,10 @@ struct proc {
 	bool maybe_autoreap;
 	double orphaned_at;	/* its parent, forgotten now, died then; or 0 */
 	bool adopted_unseen;	/* released by an adopter /proc did not name */
+	bool vforked;		/* a vfork child that has not exec'd: its
+				 * parent is suspended until it execs or dies */
+	bool parent_dying;	/* its parent was exiting while it was still an
+				 * unreleased zombie: it cannot be the reaper */
 	signed char nocldwait;	/* SA_NOCLDWAIT or SIG_IGN, as it last said:
 				 * 1, 0, or -1 not asked since its exec */
 	int parent_ign;		/* its parent's SIGCHLD was ignored: 1 yes,

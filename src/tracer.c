@@ -139,6 +139,7 @@ static void on_new_child(struct tracer *tr, struct task *task, int event)
 				       .pid = child, .tid = task->tid };
 
 		nt = tasks_add_thread(&tr->tasks, np, child);
+		np->vforked = (flags & CLONE_VFORK) != 0;
 		reap_learn_ns_pid(tr, np);
 		struct zw_stack stack;
 
@@ -174,6 +175,7 @@ static void on_exec(struct tracer *tr, struct task *task)
 	arch_regs regs;
 
 	p->nocldwait = -1;	/* exec resets SIGCHLD's flags */
+	p->vforked = false;	/* its parent runs again */
 	/* Only a non-leader thread's exec comes from another tid. */
 	if (p->threaded)
 		pt_geteventmsg(task->tid, &old_tid);
