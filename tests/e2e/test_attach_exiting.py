@@ -19,10 +19,9 @@ No process is left stopped or traced when zwatch is gone (every child
 of S), and S reaps everything in the end (it would hang on a process
 left stopped).
 
-Records that contradict their reaper's own output in the ways of the
-zwatch bugs this test found (KNOWN_BUGS) are noted, not failed; when
-nothing else failed the test is then skipped (77) with the reason.  A
-reaper zwatch could not see is null ("unknown", documented) and passes.
+A record that contradicts its reaper's own output fails the test (a
+wrong answer of zwatch is never a reason to skip).  A reaper zwatch
+could not see is null ("unknown", documented) and passes.
 ZWTEST_SEED=N replays the random delays of a run."""
 import os
 import random
@@ -35,29 +34,6 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import zwtest  # noqa: E402
 
 RUNS = 20
-# Bugs this test found in zwatch, by the signature of a record: the
-# reaper's own output says who reaped a process, zwatch says otherwise.
-# When only these show, the test is skipped with the reason, not failed.
-KNOWN_BUGS = {
-    "lost-release": "reported still a zombie though its untraced reaper "
-    "took it moments after zwatch collected the last traced exit: "
-    "tracer.c run() winds down with a single wait_events(tr, 0)",
-    "inventory-autoreap": "a zombie found at attach and reaped by its parent "
-    "before zwatch opened its pidfd is reported autoreaped: "
-    "adopt_inventory() -> watch_release() treats that release as one 'at "
-    "exit' (maybe_autoreap), and settle_fast_releases() then calls it the "
-    "kernel's",
-    "adopter-0": "an orphan whose parent dies is 'reparented' to pid 0 and "
-    "then 'reaped by null (subreaper)': tracer.c reparent_children() takes "
-    "the ppid 0 that /proc/PID/stat shows for a zombie being released as "
-    "its adopter (check_adoption() ignores a ppid of 0, it does not)",
-    "dead-reaper": "an orphan reaped by the subreaper is attributed to its "
-    "dead parent, which never waits (tracer.c attribute_unseen(): a parent "
-    "dead and reaped is gone from the table, so 'the parent, call unseen' "
-    "wins; or its death was handled before the orphan's exit, "
-    "collect_exited_parent(), and the release counts as 'at exit')",
-}
-KNOWN = {}
 CODE = 17
 END_LIMIT = 10.0
 
@@ -83,14 +59,6 @@ def unknown_ok(tr, prob):
     r = rec[0]
     by = r.get("by") if m.group(2) == "reap" else r.get("reaped_by")
     return by is None and ("reaper" in prob or "by must be null" in prob)
-
-
-def adopter0(tr, prob):
-    """PROB is about a record of the known bug adopter-0 (checked below)."""
-    m = re.match(r"line (\d+) \((reap|lifecycle)", prob)
-    rec = [r for r in tr.records if m and r["_line"] == int(m.group(1))]
-    return bool(rec) and rec[0].get("reaper") not in (None, "autoreap") and \
-        rec[0].get("by" if m.group(2) == "reap" else "reaped_by") is None
 
 
 def one_run(t, n, rng):
@@ -135,8 +103,7 @@ def one_run(t, n, rng):
     tr.records = recs
     # A reaper zwatch could not see is null, "unknown" (documented in
     # zwatch(1)); zwtest's schema predates that.
-    probs = [p for p in zwtest.schema_problems(tr) if not unknown_ok(tr, p)
-             and not adopter0(tr, p)]
+    probs = [p for p in zwtest.schema_problems(tr) if not unknown_ok(tr, p)]
     t.check(not probs, f"[{n}] the trace follows the JSON contract",
             "\n".join(probs[:20]))
     att = {r["pid"]: r for r in tr.events("attach")}
@@ -161,32 +128,13 @@ def one_run(t, n, rng):
         # The target reaps its children, S the target and the orphans.
         want = pid if lc["ppid"] == pid else sub
         by = lc["reaped_by"]
-        bug = None
         if lc["final"] == "reaped" and by == want:
             continue
         if lc["final"] == "reaped" and by is None and lc["reaper"] is None:
             unknown.append(p)       # documented: "unknown"
             continue
-        if lc.get("parent") == 0 or (by is None and lc["reaper"] not in
-                                     (None, "autoreap")):
-            bug = "adopter-0"
-        elif lc["final"] == "zombie":
-            bug = "lost-release"
-        elif lc["final"] == "autoreaped" and att.get(p, {}).get("state") == "Z":
-            bug = "inventory-autoreap"
-        elif lc["final"] == "reaped" and by == lc["ppid"] and by in lcs \
-                and lcs[by]["ppid"] == pid and lcs[by]["exited"] is not None:
-            # Its parent, a child of the target, never waits: it exits
-            # (or execs /bin/true) and dies, and S reaps the orphan.
-            bug = "dead-reaper"
-        if bug:
-            KNOWN.setdefault(bug, []).append(p)
-            t.note(f"[{n}] KNOWN BUG {bug}: {p} was reaped by {want} (its "
-                   f"own output), zwatch says: final {lc['final']}, "
-                   f"reaped_by {by}")
-        else:
-            bad.append(f"{p}: final {lc['final']} reaped_by {by}, but "
-                       f"{want} reaped it: {lc}")
+        bad.append(f"{p}: final {lc['final']} reaped_by {by}, but "
+                   f"{want} reaped it: {lc}")
     t.check(not bad, f"[{n}] every record matches its reaper's own view "
             f"({len(tr.lifecycles)} processes)", "\n".join(bad[:20]))
     lt = tr.lifecycle(pid)
@@ -207,9 +155,6 @@ def test(t):
         o = one_run(t, n, rng)
         outcome[o] = outcome.get(o, 0) + 1
     t.note(f"outcomes: {outcome} in {time.monotonic() - start:.1f} s")
-    if KNOWN and not t.failed:
-        t.skip("only known zwatch bugs showed: " + "; ".join(
-            f"{b} ({len(p)}x): {KNOWN_BUGS[b]}" for b, p in sorted(KNOWN.items())))
 
 
 zwtest.main(test)
