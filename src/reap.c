@@ -728,6 +728,27 @@ static int probe_nocldwait(struct tracer *tr, struct task *task,
 	return task->proc->nocldwait;
 }
 
+/* The parent is at a SIGCHLD stop, and no wait of its took them: its
+ * children let go at their exit stop (whose waits were watched from
+ * before they were zombies) that are released already were released the
+ * moment they became zombies, by the kernel (SA_NOCLDWAIT) or by a reap
+ * no system call shows (io_uring): settled as fast releases below. */
+static void note_fast_detached(struct tracer *tr, struct proc *parent)
+{
+	struct list_link *pos, *n;
+
+	list_for_each_safe(pos, n, &parent->children) {
+		struct proc *c = container_of(pos, struct proc, sibling);
+
+		if (!c->detached || !c->exited)
+			continue;
+		if (c->release == REL_PENDING)
+			c->maybe_autoreap = true;
+		else if (is_released(c))
+			reap_released(tr, c, now(tr), true);
+	}
+}
+
 /* The SIGCHLD stop of task's process, which was in system call nr (-1:
  * user code): releases seen as their exits were collected are settled
  * here if they can be.  Returns how to restart the thread (r, or hold if
@@ -737,7 +758,11 @@ struct resume reap_at_sigchld(struct tracer *tr, struct task *task,
 {
 	int nocldwait = -1;
 
-	if (si->si_code <= 0 || !has_fast_releases(tr, task->proc))
+	if (si->si_code <= 0)
+		return r;
+	if (task->proc->zombies)
+		note_fast_detached(tr, task->proc);
+	if (!has_fast_releases(tr, task->proc))
 		return r;
 	/* After a call that is not a wait (that did not take them), ask,
 	 * once per program (dispositions rarely change; exec resets them);

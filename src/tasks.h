@@ -76,6 +76,8 @@ struct proc {
 	bool maybe_autoreap;
 	double orphaned_at;	/* its parent, forgotten now, died then; or 0 */
 	bool adopted_unseen;	/* released by an adopter /proc did not name */
+	bool detached;		/* let go at its exit stop: its parent saw the
+				 * zombie as without us; its pidfd watches it */
 	bool vforked;		/* a vfork child that has not exec'd: its
 				 * parent is suspended until it execs or dies */
 	bool parent_dying;	/* its parent was exiting while it was still an

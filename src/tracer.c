@@ -111,6 +111,7 @@ static const char *spawn_syscall_name(long nr, int event)
 
 static void resume(struct tracer *tr, struct task *task, struct resume r);
 static void release_held(struct tracer *tr, bool flush);
+static void on_thread_exit(struct tracer *tr, struct task *task, int status);
 
 /* The creator's fork/vfork/clone event: the new task joins the table. */
 static void on_new_child(struct tracer *tr, struct task *task, int event)
@@ -426,6 +427,30 @@ static void on_thread_exit(struct tracer *tr, struct task *task, int status)
 
 /* ---- stops ------------------------------------------------------------- */
 
+/* task is at its exit stop, its parent's waits watched (reap_exit_stop).
+ * A traced zombie is visible only to its tracer until the tracer
+ * collects it: a parent that polls the child's pidfd (readable at the
+ * exit) and then calls waitpid(WNOHANG) would find nothing.  So the last
+ * thread of a process whose parent is traced and stays, and which has no
+ * children of its own (they go to an adopter we learn of at the exit), is
+ * let go here: its status is this stop's message, its release is watched
+ * by its pidfd, and the kernel hands the zombie to the parent as if we
+ * were not there.  Returns true if it was (task is gone then). */
+static bool leave_at_exit(struct tracer *tr, struct task *task)
+{
+	struct proc *p = task->proc;
+	unsigned long status;
+
+	if (p->nthreads != 1 || p->parent == tr->self ||
+	    !list_empty(&p->children) || !reap_parent_stays(tr, p) ||
+	    pt_geteventmsg(task->tid, &status) < 0 ||
+	    pt_detach(task->tid, 0) < 0)
+		return false;
+	p->detached = true;
+	on_thread_exit(tr, task, (int)status);
+	return true;
+}
+
 static struct resume on_signal_stop(struct tracer *tr, struct task *task,
 				    int sig)
 {
@@ -501,7 +526,7 @@ static struct resume dispatch_stop(struct tracer *tr, struct task *task,
 		on_exec(tr, task);
 		return run;
 	case PTRACE_EVENT_EXIT:
-		if (reap_exit_stop(tr, task))
+		if (reap_exit_stop(tr, task) || leave_at_exit(tr, task))
 			return (struct resume){ RESUME_HOLD, 0 };
 		return run;
 	case PTRACE_EVENT_STOP:
@@ -587,11 +612,15 @@ again:
 		if (!flush && !reap_hold_over(tr, p, t))
 			continue;
 		list_del(&p->held);
+		/* One at a time: letting go of one can free p. */
 		list_for_each_safe(tp, n, &p->threads) {
 			struct task *task = container_of(tp, struct task, in_proc);
 
-			if (task->stopped && !task->group_stopped)
+			if (!task->stopped || task->group_stopped)
+				continue;
+			if (!task->exiting || !leave_at_exit(tr, task))
 				resume(tr, task, (struct resume){ RESUME_RUN, 0 });
+			break;
 		}
 		goto again;
 	}
