@@ -274,8 +274,14 @@ EXTRA_DIST += tests/stress_trees.py
 stress: zwatch tests/scn/random_tree
 	abs_top_builddir='$(abs_top_builddir)' abs_top_srcdir='$(abs_top_srcdir)' \
 		python3 $(srcdir)/tests/stress_trees.py
+	$(MAKE) $(AM_MAKEFLAGS) stress-corpus
 
-.PHONY: stress
+# The corpus of real programs (issue 11), 20 times in a row.
+stress-corpus: zwatch $(check_PROGRAMS)
+	abs_top_builddir='$(abs_top_builddir)' abs_top_srcdir='$(abs_top_srcdir)' \
+		CORPUS_RUNS=20 python3 $(srcdir)/tests/e2e/test_corpus.py
+
+.PHONY: stress stress-corpus
 
 # --- faults (issue 7) ---
 # Reliability under faults: a traced program SIGKILLed mid-vfork, an exec
@@ -306,7 +312,8 @@ EXTRA_DIST += $(FAULT_E2E_TESTS)
 
 # --- e2e: reapers on real programs (issue 11) ---
 check_PROGRAMS += tests/scn/adopted_sigwait tests/scn/exec_amid_forks \
-	tests/scn/uring_waitid
+	tests/scn/uring_waitid tests/scn/pidfd_poll_wait
+tests_scn_pidfd_poll_wait_SOURCES = tests/scn/pidfd_poll_wait.c tests/scn/scn.h
 tests_scn_uring_waitid_SOURCES = tests/scn/uring_waitid.c tests/scn/scn.h
 tests_scn_adopted_sigwait_SOURCES = tests/scn/adopted_sigwait.c tests/scn/scn.h
 tests_scn_exec_amid_forks_SOURCES = tests/scn/exec_amid_forks.c tests/scn/scn.h
@@ -317,6 +324,7 @@ REAP_E2E_TESTS = \
 	tests/e2e/test_adopted_sigwait.py \
 	tests/e2e/test_exec_amid_forks.py \
 	tests/e2e/test_unknown_reaper.py \
-	tests/e2e/test_uring_waitid.py
+	tests/e2e/test_uring_waitid.py \
+	tests/e2e/test_corpus.py
 TESTS += $(REAP_E2E_TESTS)
 EXTRA_DIST += $(REAP_E2E_TESTS)
