@@ -7,6 +7,7 @@
 #include "decode.h"
 #include "event.h"
 #include "lifecycle.h"
+#include "sanitize.h"
 #include "stack.h"
 #include "util.h"
 
@@ -607,13 +608,10 @@ static int read_payload(struct reader *rd, struct json_object *o,
 static void warn_unknown(struct reader *rd, const char *name)
 {
 	char shown[41];
-	size_t i = 0;
 
 	if (rd->warned_types++ >= 3)
 		return;
-	for (; name[i] && i < sizeof(shown) - 1; i++)
-		shown[i] = (unsigned char)name[i] < 0x20 ? '?' : name[i];
-	shown[i] = '\0';
+	sanitize_str(shown, sizeof(shown), name);
 	warnx_("%s:%zu: skipping unknown event \"%s\"", rd->name, rd->line,
 	       shown);
 }

@@ -1,6 +1,7 @@
 /* util.c - error reporting, allocation that exits on failure, clocks. */
 #include "config.h"
 #include "util.h"
+#include "sanitize.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,10 +9,16 @@
 #include <string.h>
 #include <time.h>
 
+/* Messages name processes, programs and files that traced programs
+ * chose: the whole message goes through the escaper, so no argument
+ * can put a control byte on the terminal. */
 static void vmessage(int errnum, const char *fmt, va_list ap)
 {
+	char buf[1024];
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
 	fputs("zwatch: ", stderr);
-	vfprintf(stderr, fmt, ap);
+	sanitize_put(stderr, buf);
 	if (errnum)
 		fprintf(stderr, ": %s", strerror(errnum));
 	fputc('\n', stderr);

@@ -303,3 +303,19 @@ FAULT_E2E_TESTS = \
 	tests/e2e/test_launch_signals.py
 TESTS += $(FAULT_E2E_TESTS)
 EXTRA_DIST += $(FAULT_E2E_TESTS)
+
+# --- hostile bytes and safe output (issue 12: items 2, 5-10) ---
+# The escaper of tracee-controlled text (sanitize.c).
+HARDEN_UNIT_TESTS = tests/unit/test_sanitize
+check_PROGRAMS += $(HARDEN_UNIT_TESTS)
+TESTS += $(HARDEN_UNIT_TESTS)
+tests_unit_test_sanitize_CFLAGS = $(ZW_CFLAGS)
+tests_unit_test_sanitize_LDFLAGS = $(SANITIZE_CFLAGS)
+tests_unit_test_sanitize_LDADD = $(ZW_LIBS)
+# Every text sink fed with every byte value in comm, path and argv.
+HARDEN_SCN = tests/scn/hostile_names
+check_PROGRAMS += $(HARDEN_SCN)
+HARDEN_E2E_TESTS = \
+	tests/e2e/test_hostile_names.py
+TESTS += $(HARDEN_E2E_TESTS)
+EXTRA_DIST += $(HARDEN_E2E_TESTS)
