@@ -316,6 +316,7 @@ tests_unit_test_sanitize_LDADD = $(ZW_LIBS)
 HARDEN_SCN = tests/scn/hostile_names
 check_PROGRAMS += $(HARDEN_SCN)
 HARDEN_E2E_TESTS = \
-	tests/e2e/test_hostile_names.py
+	tests/e2e/test_hostile_names.py \
+	tests/e2e/test_output_safety.py
 TESTS += $(HARDEN_E2E_TESTS)
 EXTRA_DIST += $(HARDEN_E2E_TESTS)
