@@ -3,6 +3,8 @@
 #include "util.h"
 #include "sanitize.h"
 
+#include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,4 +103,19 @@ double clock_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int seconds_to_ms_ceil(double seconds)
+{
+	double ms;
+
+	if (isnan(seconds) || seconds < 0)
+		return -1;
+	if (seconds == 0)
+		return 0;
+	/* Past the deadline, so that it is not polled for in a loop; a
+	 * cast of a double past INT_MAX is undefined (--diagnose=2000h made
+	 * it -2^31, an endless wait): clamped, the caller just wakes early. */
+	ms = floor(seconds * 1000) + 1;
+	return ms >= INT_MAX ? INT_MAX : (int)ms;
 }
