@@ -102,6 +102,8 @@ static void put_head(FILE *fp, const struct report_info *info)
 	if (hdr) {
 		fputs("<b>", fp);
 		report_put_command(fp, hdr->command, false, put_html);
+		if (hdr->command_truncated)
+			fprintf(fp, " [truncated: %lld arguments]", hdr->command_argc);
 		fputs("</b> &mdash; recorded ", fp);
 		report_put_recorded(fp, hdr, put_html);
 	}

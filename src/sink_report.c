@@ -49,6 +49,8 @@ static void put_header(FILE *fp, const struct report_info *info)
 	}
 	fputs("\n  command:", fp);
 	report_put_command(fp, h->command, true, put_clean);
+	if (h->command_truncated)
+		fprintf(fp, " [truncated: %lld arguments]", h->command_argc);
 	fputs("\n  recorded: ", fp);
 	report_put_recorded(fp, h, put_clean);
 	putc('\n', fp);

@@ -84,6 +84,11 @@ static void put_details(struct sink *s, const struct zw_event *ev,
 			putc(' ', fp);
 			sanitize_put(fp, ev->exec.argv[i]);
 		}
+		if (ev->exec.argv_truncated && ev->exec.argc_total >= 0)
+			fprintf(fp, " [argv truncated: %d arguments]",
+				ev->exec.argc_total);
+		else if (ev->exec.argv_truncated)
+			fputs(" [argv truncated]", fp);
 		if (ev->exec.old_tid)
 			fprintf(fp, " (from thread %d)", ev->exec.old_tid);
 		break;

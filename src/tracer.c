@@ -189,18 +189,21 @@ static void on_exec(struct tracer *tr, struct task *task)
 	if (procfs_exe(p->pid, path, sizeof(path)) < 0)
 		path[0] = '\0';
 	/* A 32-bit program's stack has 4-byte words: /proc tells then. */
+	xi->argc_total = -1;
 	if (pt_getregs(task->tid, &regs) < 0 || !arch_is_native(&regs) ||
 	    execinfo_read(p->pid, arch_sp(&regs), xi) < 0) {
 		if (procfs_comm(p->pid, xi->comm, sizeof(xi->comm)) < 0)
 			xi->comm[0] = '\0';
-		xi->argc = procfs_cmdline(p->pid, xi->args, sizeof(xi->args),
-					  xi->argv, ZW_ARGV_MAX);
+		execinfo_split(xi, procfs_cmdline(p->pid, xi->args,
+						  sizeof(xi->args)), xi->argc_total);
 	}
 	ev.exec.path = path;
 	ev.exec.comm = xi->comm;
 	ev.exec.old_tid = (int)old_tid != task->tid ? (int)old_tid : 0;
 	ev.exec.argc = xi->argc;
 	ev.exec.argv = xi->argv;
+	ev.exec.argv_truncated = xi->truncated;
+	ev.exec.argc_total = xi->argc_total;
 	emit(tr, &ev);
 }
 
@@ -779,10 +782,8 @@ static bool drain_waits(struct tracer *tr)
 static void wait_events(struct tracer *tr, double timeout)
 {
 	struct epoll_event evs[64];
-	/* Rounded up, so that a deadline is not polled for in a loop; but
-	 * 0 stays 0: a look, not a 1 ms sleep. */
-	int n, ms = timeout < 0 ? -1 : timeout == 0 ? 0 :
-		    (int)(timeout * 1000) + 1;
+	/* 0 stays 0: a look, not a 1 ms sleep. */
+	int n, ms = seconds_to_ms_ceil(timeout);
 
 	n = epoll_wait(tr->epfd, evs, ARRAY_SIZE(evs), ms);
 	for (int i = 0; i < n; i++) {
