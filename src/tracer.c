@@ -1135,6 +1135,24 @@ static void detach_inventory(const struct attach_set *set)
 			pt_detach(set->procs[i].tids[k], 0);
 }
 
+/* zwatch itself, then its tracer, that one's tracer...: what -p must
+ * not seize (a tracer stopped by zwatch cannot let zwatch go on). */
+static size_t own_chain(int self, int *chain, size_t max)
+{
+	struct proc_status st;
+	size_t n = 0;
+
+	chain[n++] = self;
+	while (n < max && procfs_status(chain[n - 1], 0, &st) == 0 &&
+	       st.tracer > 0) {
+		for (size_t i = 0; i < n; i++)
+			if (chain[i] == st.tracer)
+				return n;
+		chain[n++] = st.tracer;
+	}
+	return n;
+}
+
 /* Seizes every target; on any failure lets go of all and says why. */
 static int attach_targets(struct tracer *tr, const struct options *opts,
 			  struct attach_set *set)
@@ -1145,6 +1163,13 @@ static int attach_targets(struct tracer *tr, const struct options *opts,
 		if (pid == tr->self) {
 			warnx_("cannot attach to %d: that is zwatch itself", pid);
 			return -EINVAL;
+		}
+		for (size_t k = 1; k < set->nskip; k++) {
+			if (pid == set->skip[k]) {
+				warnx_("cannot attach to %d: it traces zwatch "
+				       "(each would wait for the other)", pid);
+				return -EINVAL;
+			}
 		}
 		if (attach_set_has(set, pid))
 			continue;
@@ -1162,10 +1187,12 @@ int tracer_attach(const struct options *opts, struct model *model)
 	struct attach_set set = { 0 };
 	struct tracer tr;
 	sigset_t orig_mask;
-	int err;
+	int err, chain[16];
 
 	if (tracer_begin(&tr, opts, model, true) < 0)
 		return 1;
+	set.nskip = own_chain(tr.self, chain, ARRAY_SIZE(chain));
+	set.skip = chain;
 	err = setup_fds(&tr, &orig_mask);
 	if (err < 0)
 		warn_errno(-err, "cannot set up");

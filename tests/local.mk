@@ -323,6 +323,7 @@ check_PROGRAMS += $(HARDEN_SCN)
 HARDEN_E2E_TESTS = \
 	tests/e2e/test_hostile_names.py \
 	tests/e2e/test_output_safety.py \
-	tests/e2e/test_limits.py
+	tests/e2e/test_limits.py \
+	tests/e2e/test_attach_self.py
 TESTS += $(HARDEN_E2E_TESTS)
 EXTRA_DIST += $(HARDEN_E2E_TESTS)
