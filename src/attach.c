@@ -171,6 +171,23 @@ static char process_state(int pid, char leader_state)
 	return st.state;
 }
 
+/* True (after a note) if p is one of set->skip. */
+static bool skipped(const struct attach_set *set, int p, int pid)
+{
+	for (size_t i = 0; i < set->nskip; i++) {
+		if (set->skip[i] != p)
+			continue;
+		if (i == 0)
+			warnx_("not tracing %d, a descendant of %d: that is "
+			       "zwatch itself", p, pid);
+		else
+			warnx_("not tracing %d, a descendant of %d: it traces "
+			       "zwatch (each would wait for the other)", p, pid);
+		return true;
+	}
+	return false;
+}
+
 int attach_tree(int pid, bool descendants, unsigned long options,
 		struct attach_set *set)
 {
@@ -183,7 +200,7 @@ int attach_tree(int pid, bool descendants, unsigned long options,
 		struct attach_proc *ap;
 		struct proc_stat st;
 
-		if (attach_set_has(set, p))
+		if (attach_set_has(set, p) || skipped(set, p, pid))
 			continue;
 		err = procfs_stat(p, &st);
 		if (err == 0)

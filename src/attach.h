@@ -21,6 +21,12 @@ struct attach_proc {
 struct attach_set {
 	struct attach_proc *procs;	/* parents before their children */
 	size_t n, cap;
+	/* In: processes never seized, nor their descendants, with a note
+	 * where one is met among the descendants: skip[0] is zwatch itself
+	 * (it cannot trace itself), the others its tracer, its tracer's
+	 * tracer... (each stopped by the other: a deadlock). */
+	const int *skip;
+	size_t nskip;
 };
 
 /* Seizes pid and, with descendants, its children, grandchildren...

@@ -39,6 +39,9 @@ int duration_parse(const char *s, double *seconds)
 		return -EINVAL;
 	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
 		if (!strcmp(end, units[i].unit)) {
+			/* "1<308 zeros>h" is finite, times 3600 it is not */
+			if (!isfinite(v * units[i].seconds))
+				return -EINVAL;
 			*seconds = v * units[i].seconds;
 			return 0;
 		}

@@ -33,6 +33,9 @@ enum zw_reaper {
 };
 
 #define ZW_ARGV_MAX 32
+/* Bytes of the traced command a trace header keeps (the rest is marked
+ * "command_truncated"). */
+#define ZW_COMMAND_MAX (64 * 1024)
 /* Version of the recorded trace format (the "header" line). */
 #define ZW_TRACE_VERSION 1
 
@@ -56,6 +59,10 @@ struct zw_event {
 			int old_tid;		/* tid that called execve, if not the leader */
 			int argc;
 			const char *const *argv;
+			/* argv is not all of it: entries missing or the last
+			 * one cut (between UTF-8 characters) */
+			bool argv_truncated;
+			int argc_total;		/* the real argc, -1: unknown */
 		} exec;
 		struct {
 			int code;		/* -1 when killed by a signal */

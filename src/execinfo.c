@@ -11,9 +11,11 @@
  */
 #include "config.h"
 #include "execinfo.h"
+#include "sanitize.h"
 
 #include <elf.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -111,9 +113,13 @@ int execinfo_read(int pid, unsigned long sp, struct exec_info *out)
 	const char *name = NULL;
 	ssize_t n, i, nargs;
 
+	out->argc_total = -1;
 	n = read_prefix(pid, sp, words, sizeof(words));
 	if (n < 0)
 		return (int)n;
+	/* argc, even where argv[] is longer than words: /proc has the rest */
+	if (n >= (ssize_t)sizeof(words[0]))
+		out->argc_total = words[0] > INT_MAX ? INT_MAX : (int)words[0];
 	i = parse_entry_stack(words, (size_t)n / sizeof(words[0]), &es);
 	if (i < 0)
 		return (int)i;
@@ -132,9 +138,29 @@ int execinfo_read(int pid, unsigned long sp, struct exec_info *out)
 	nargs = n < (ssize_t)sizeof(out->args) - 1 ? n : (ssize_t)sizeof(out->args) - 1;
 	memcpy(out->args, strings, nargs);
 	out->args[nargs] = '\0';
-	out->argc = 0;
-	for (i = 0; i < nargs && out->argc < ZW_ARGV_MAX &&
-	     (unsigned long)out->argc < es.argc; i += strlen(out->args + i) + 1)
-		out->argv[out->argc++] = out->args + i;
+	execinfo_split(out, nargs, es.argc > INT_MAX ? INT_MAX : (int)es.argc);
 	return 0;
+}
+
+void execinfo_split(struct exec_info *xi, size_t len, int argc_total)
+{
+	size_t i, n;
+
+	xi->argc = 0;
+	xi->argc_total = argc_total;
+	xi->truncated = false;
+	for (i = 0; i < len && xi->argc < ZW_ARGV_MAX &&
+	     (argc_total < 0 || xi->argc < argc_total); i += n + 1) {
+		n = strlen(xi->args + i);
+		xi->argv[xi->argc++] = xi->args + i;
+		/* the buffer ended inside this one: cut it between
+		 * characters, and say so */
+		if (i + n >= len) {
+			xi->args[i + utf8_cut(xi->args + i, n)] = '\0';
+			xi->truncated = true;
+			break;
+		}
+	}
+	if (argc_total >= 0 ? xi->argc < argc_total : i < len)
+		xi->truncated = true;
 }

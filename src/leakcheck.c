@@ -2,6 +2,7 @@
 #include "config.h"
 #include "leakcheck.h"
 #include "lifecycle.h"
+#include "sanitize.h"
 #include "proctree.h"
 #include "sink.h"
 #include "util.h"
@@ -21,20 +22,14 @@ bool leakcheck_offends(const struct zw_life *l, double t_end, double max_age,
  * characters reach the terminal. */
 static const char *clean(const char *comm, char *buf)
 {
-	size_t i = 0;
-
-	for (; comm[i] && i < 15; i++)
-		buf[i] = (unsigned char)comm[i] < 0x20 || comm[i] == 0x7f ?
-			 '?' : comm[i];
-	buf[i] = '\0';
-	return i ? buf : "?";
+	return comm[0] ? sanitize_str(buf, SANITIZE_COMM_BUF, comm) : "?";
 }
 
 void leakcheck_print(FILE *msgs, const struct zw_life *l,
 		     const struct zw_life *parent, double t_end, double max_age)
 {
 	double age = life_zombie_seconds(l, t_end);
-	char cb[16], pb[16];
+	char cb[SANITIZE_COMM_BUF], pb[SANITIZE_COMM_BUF];
 	const char *comm = clean(l->comm, cb);
 	const char *pcomm = clean(parent ? parent->comm : "", pb);
 

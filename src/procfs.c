@@ -198,19 +198,14 @@ int procfs_exe(int pid, char *buf, size_t len)
 	return 0;
 }
 
-int procfs_cmdline(int pid, char *buf, size_t len, const char **argv, int max)
+size_t procfs_cmdline(int pid, char *buf, size_t len)
 {
 	char path[64];
-	ssize_t n, i;
-	int argc = 0;
+	ssize_t n;
 
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
 	n = procfs_read(path, buf, len);
-	if (n <= 0)
-		return 0;
-	for (i = 0; i < n && argc < max; i += strlen(buf + i) + 1)
-		argv[argc++] = buf + i;
-	return argc;
+	return n > 0 ? (size_t)n : 0;
 }
 
 int procfs_each_task(int pid, void (*fn)(int tid, void *arg), void *arg)

@@ -59,8 +59,8 @@ int procfs_comm(int pid, char *buf, size_t len);
 /* /proc/PID/exe; 0 or -errno. */
 int procfs_exe(int pid, char *buf, size_t len);
 
-/* /proc/PID/cmdline into buf, argv[] pointing into it; returns argc (0 if
- * unreadable).  At most max arguments are kept. */
-int procfs_cmdline(int pid, char *buf, size_t len, const char **argv, int max);
+/* /proc/PID/cmdline into buf (NUL-separated arguments, NUL-terminated,
+ * at most len - 1 bytes); returns its length, 0 if unreadable. */
+size_t procfs_cmdline(int pid, char *buf, size_t len);
 
 #endif

@@ -14,6 +14,7 @@
 #include "forksites.h"
 #include "leakcheck.h"
 #include "lifecycle.h"
+#include "outfile.h"
 #include "report_sinks.h"
 #include "select.h"
 #include "sink.h"
@@ -183,10 +184,11 @@ static int parse_report_options(int argc, char *argv[], struct report_opts *o)
 	return -1;
 }
 
+/* The outfile owns fp: it is closed (and renamed into place) last. */
 static struct sink *output_sink(const struct report_opts *o, FILE *fp,
 				const struct report_info *info)
 {
-	bool own = fp != stdout;
+	bool own = false;
 
 	switch (o->format) {
 	case FMT_JSON: return sink_json_new(fp, own);
@@ -245,25 +247,22 @@ static int first_pass(const struct report_opts *o, FILE *in, bool **sel,
 	return 0;
 }
 
-static FILE *open_output(const char *path)
+/* The report goes to a temporary beside the file it replaces: a damaged
+ * trace or a write error leaves the old report as it was. */
+static int open_output(const char *path, struct outfile *of)
 {
-	FILE *fp;
+	int err = outfile_open(of, path, stdout, true);
 
-	if (!path || !strcmp(path, "-")) {
-		fp = stdout;
-	} else {
-		fp = fopen(path, "we");
-		if (!fp) {
-			warn_errno(errno, "cannot open output file %s", path);
-			return NULL;
-		}
+	if (err < 0) {
+		warn_errno(-err, "cannot open output file %s", path);
+		return err;
 	}
 	/* A Perfetto file of a big trace is hundreds of MB. */
-	if (!isatty(fileno(fp)))
-		setvbuf(fp, NULL, _IOFBF, 1 << 20);
+	if (!isatty(fileno(of->fp)))
+		setvbuf(of->fp, NULL, _IOFBF, 1 << 20);
 	/* One thread writes it: spare stdio a lock per call. */
-	__fsetlocking(fp, FSETLOCKING_BYCALLER);
-	return fp;
+	__fsetlocking(of->fp, FSETLOCKING_BYCALLER);
+	return 0;
 }
 
 static int close_all(struct sink **sinks, size_t n, const char *name, int ret)
@@ -313,23 +312,14 @@ static int write_report(const struct report_opts *o, FILE *in, FILE *out,
 	return r;
 }
 
-/* -o naming the trace itself would truncate it before it is read. */
-static bool same_file(FILE *in, const char *path)
-{
-	struct stat a, b;
-
-	return path && fstat(fileno(in), &a) == 0 && stat(path, &b) == 0 &&
-	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-}
-
 int report_main(int argc, char *argv[])
 {
 	struct report_opts o;
-	struct stat sb;
-	bool *sel = NULL, regular;
+	struct outfile out;
+	bool *sel = NULL;
 	size_t nsel = 0;
-	FILE *in, *out;
-	int ret = parse_report_options(argc, argv, &o);
+	FILE *in;
+	int err, ret = parse_report_options(argc, argv, &o);
 
 	if (ret >= 0)
 		return ret;
@@ -338,24 +328,32 @@ int report_main(int argc, char *argv[])
 		warn_errno(errno, "cannot open trace %s", o.file);
 		return 1;
 	}
-	if (same_file(in, o.output)) {
+	if (open_output(o.output, &out) < 0) {
+		fclose(in);
+		return 1;
+	}
+	/* -o naming the trace itself (by any name) would overwrite it. */
+	if (outfile_is(&out, in)) {
+		outfile_close(&out, false);
 		fclose(in);
 		return usage_error("zwatch report", "-o %s would overwrite the trace it reports on",
 				   o.output);
 	}
-	if (o.format == FMT_PERFETTO && select_active(&o.sel) &&
-	    first_pass(&o, in, &sel, &nsel) < 0) {
+	if (outfile_start(&out) < 0 ||
+	    (o.format == FMT_PERFETTO && select_active(&o.sel) &&
+	     first_pass(&o, in, &sel, &nsel) < 0)) {
+		outfile_close(&out, false);
 		fclose(in);
 		free(sel);
 		return 1;
 	}
-	out = open_output(o.output);
-	regular = out && out != stdout && fstat(fileno(out), &sb) == 0 &&
-		  S_ISREG(sb.st_mode);
-	ret = out ? write_report(&o, in, out, sel, nsel) : 1;
-	/* A damaged trace leaves no half-written report file behind. */
-	if (ret == 1 && regular)
-		unlink(o.output);
+	ret = write_report(&o, in, out.fp, sel, nsel);
+	/* A failed report leaves the old file as it was. */
+	err = outfile_close(&out, ret != 1);
+	if (err < 0 && ret != 1) {
+		warn_errno(-err, "cannot write %s", o.output);
+		ret = 1;
+	}
 	fclose(in);
 	free(sel);
 	return ret;

@@ -1,11 +1,13 @@
 /* sink.c - what all sinks share: closing, stack frames as text, and
  * writing JSON values. */
 #include "config.h"
+#include "sanitize.h"
 #include "sink.h"
 #include "stack.h"
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 int sink_close(struct sink *s)
@@ -53,19 +55,6 @@ void sink_put_frame(FILE *fp, const struct zw_frame *f,
 	}
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0. */
-static size_t utf8_len(const char *s)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n = u[0] >= 0xf0 && u[0] <= 0xf4 ? 4 :
-		   u[0] >= 0xe0 ? 3 : u[0] >= 0xc2 && u[0] <= 0xdf ? 2 : 0;
-
-	for (size_t i = 1; i < n; i++)
-		if ((u[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
 bool sink_check(struct sink *s)
 {
 	if (!s->err && s->flush_each && fflush(s->fp) == EOF)
@@ -75,18 +64,40 @@ bool sink_check(struct sink *s)
 	return s->err != 0;
 }
 
-void json_put_string(FILE *fp, const char *s)
+/* \u escapes for what must not appear raw: control characters (C0,
+ * DEL, C1: whoever cats a trace gets no terminal escapes) and what
+ * sanitize.h escapes for the same reason.  Bytes that are not UTF-8
+ * (/proc need not hold UTF-8) become the code point of the same number
+ * (Latin-1), so that each line stays valid UTF-8 and valid JSON. */
+static void json_put_escape(FILE *fp, uint32_t cp)
 {
 	static const char hex[] = "0123456789abcdef";
 
+	fprintf(fp, "\\u%c%c%c%c", hex[cp >> 12 & 15], hex[cp >> 8 & 15],
+		hex[cp >> 4 & 15], hex[cp & 15]);
+}
+
+void json_put_string(FILE *fp, const char *s)
+{
 	if (!s) {
 		fputs("null", fp);
 		return;
 	}
 	putc('"', fp);
-	for (; *s; s++) {
+	while (*s) {
 		unsigned char c = (unsigned char)*s;
+		size_t n = 0;
+		uint32_t cp;
 
+		/* most strings are plain ASCII: write runs of it at once */
+		while (s[n] >= 0x20 && s[n] < 0x7f && s[n] != '"' && s[n] != '\\')
+			n++;
+		if (n) {
+			fwrite(s, 1, n, fp);
+			s += n;
+			continue;
+		}
+		n = sanitize_char_len(s);
 		if (c == '"' || c == '\\') {
 			putc('\\', fp);
 			putc(c, fp);
@@ -94,23 +105,18 @@ void json_put_string(FILE *fp, const char *s)
 			fputs("\\n", fp);
 		} else if (c == '\t') {
 			fputs("\\t", fp);
-		} else if (c < 0x20 || c == 0x7f) {
-			fprintf(fp, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
-		} else if (c >= 0x80) {
-			size_t n = utf8_len(s);
-
-			/* Bytes from /proc need not be UTF-8: pass valid
-			 * sequences through, escape stray bytes as code points
-			 * so that the line stays valid JSON. */
-			if (n) {
-				fwrite(s, 1, n, fp);
-				s += n - 1;
-			} else {
-				fprintf(fp, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
-			}
+		} else if (n) {
+			fwrite(s, 1, n, fp);
+			s += n;
+			continue;
+		} else if ((n = utf8_decode(s, &cp))) {
+			json_put_escape(fp, cp);
+			s += n;
+			continue;
 		} else {
-			putc(c, fp);
+			json_put_escape(fp, c);
 		}
+		s++;
 	}
 	putc('"', fp);
 }

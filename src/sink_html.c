@@ -12,6 +12,7 @@
 #include "report_sinks.h"
 #include "report_stats.h"
 #include "report_view.h"
+#include "sanitize.h"
 #include "sink.h"
 #include "stack.h"
 #include "trace_reader.h"
@@ -29,12 +30,13 @@
 #define INDENT 14
 #define MAX_INDENT 12
 
-/* Text or attribute content, escaped; control characters become U+FFFD
- * (invalid in XML, and the page stays parseable as XHTML-ish SVG). */
+/* Text or attribute content, escaped; what sanitize.h escapes is shown
+ * as its \xNN text (valid in XML, and no raw control byte in the page). */
 static void put_html(FILE *fp, const char *s)
 {
 	for (; s && *s; s++) {
 		unsigned char c = (unsigned char)*s;
+		size_t n;
 
 		switch (c) {
 		case '&': fputs("&amp;", fp); break;
@@ -42,12 +44,14 @@ static void put_html(FILE *fp, const char *s)
 		case '>': fputs("&gt;", fp); break;
 		case '"': fputs("&quot;", fp); break;
 		case '\'': fputs("&#39;", fp); break;
-		case '\n': fputs("&#10;", fp); break;
 		default:
-			if (c < 0x20 || c == 0x7f)
-				fputs("&#xFFFD;", fp);
-			else
-				putc(c, fp);
+			n = sanitize_char_len(s);
+			if (n) {
+				fwrite(s, 1, n, fp);
+				s += n - 1;
+			} else {
+				fprintf(fp, "\\x%02x", c);
+			}
 		}
 	}
 }
@@ -98,6 +102,8 @@ static void put_head(FILE *fp, const struct report_info *info)
 	if (hdr) {
 		fputs("<b>", fp);
 		report_put_command(fp, hdr->command, false, put_html);
+		if (hdr->command_truncated)
+			fprintf(fp, " [truncated: %lld arguments]", hdr->command_argc);
 		fputs("</b> &mdash; recorded ", fp);
 		report_put_recorded(fp, hdr, put_html);
 	}

@@ -4,11 +4,13 @@
  */
 #include "config.h"
 #include "decode.h"
+#include "sanitize.h"
 #include "sink.h"
 #include "stack.h"
 #include "util.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -110,6 +112,16 @@ static void put_stack(FILE *fp, const struct zw_stack *st)
 	putc(']', fp);
 }
 
+/* Only when argv is not all there: how many arguments it had. */
+static void put_argv_truncated(FILE *fp, const struct zw_event *ev)
+{
+	if (!ev->exec.argv_truncated)
+		return;
+	fputs(",\"argv_truncated\":true", fp);
+	if (ev->exec.argc_total >= 0)
+		fprintf(fp, ",\"argc\":%d", ev->exec.argc_total);
+}
+
 static void put_event_body(FILE *fp, const struct zw_event *ev,
 			   const struct zw_life *subject)
 {
@@ -139,6 +151,7 @@ static void put_event_body(FILE *fp, const struct zw_event *ev,
 			json_put_string(fp, ev->exec.argv[i]);
 		}
 		putc(']', fp);
+		put_argv_truncated(fp, ev);
 		break;
 	case ZW_EV_EXIT:
 		put_int_or_null(fp, "exit_code", ev->exit.code, ev->exit.signal != 0);
@@ -272,6 +285,42 @@ static const struct sink_ops json_ops = {
 	.close = json_close,
 };
 
+/* The traced command, at most ZW_COMMAND_MAX bytes of it (a reader takes
+ * lines of up to 1 MiB): whole arguments while they fit, then the start
+ * of the next one, cut between UTF-8 characters, and the marker. */
+static void put_command(FILE *fp, char *const *argv)
+{
+	size_t left = ZW_COMMAND_MAX;
+	int argc = 0, shown = 0;
+	bool cut = false;
+
+	put_key(fp, "command");
+	putc('[', fp);
+	for (; argv && argv[argc]; argc++) {
+		size_t len = strlen(argv[argc]);
+		char *part;
+
+		if (cut)
+			continue;
+		if (shown)
+			putc(',', fp);
+		shown++;
+		if (len <= left) {
+			json_put_string(fp, argv[argc]);
+			left -= len;
+			continue;
+		}
+		part = xstrdup(argv[argc]);
+		part[utf8_cut(part, left)] = '\0';
+		json_put_string(fp, part);
+		free(part);
+		cut = true;
+	}
+	putc(']', fp);
+	if (cut)
+		fprintf(fp, ",\"command_truncated\":true,\"command_argc\":%d", argc);
+}
+
 /* The first line of a recorded trace says what it is and where it came
  * from; readers check "format" and "version". */
 static void put_header(FILE *fp, char *const *argv)
@@ -292,14 +341,8 @@ static void put_header(FILE *fp, char *const *argv)
 	put_str(fp, "host", u.nodename);
 	put_str(fp, "start", stamp);
 	fprintf(fp, ",\"start_unix\":%.6f", ts.tv_sec + ts.tv_nsec / 1e9);
-	put_key(fp, "command");
-	putc('[', fp);
-	for (int i = 0; argv && argv[i]; i++) {
-		if (i)
-			putc(',', fp);
-		json_put_string(fp, argv[i]);
-	}
-	fputs("]}\n", fp);
+	put_command(fp, argv);
+	fputs("}\n", fp);
 }
 
 struct sink *sink_record_new(FILE *fp, char *const *argv)

@@ -11,6 +11,7 @@
 #include "report_sinks.h"
 #include "report_stats.h"
 #include "report_view.h"
+#include "sanitize.h"
 #include "sink.h"
 #include "stack.h"
 #include "trace_reader.h"
@@ -24,21 +25,16 @@
 #define MAX_LISTED 10
 
 /* A comm from a trace file is untrusted: no control characters reach the
- * terminal.  Returns buf (16 bytes). */
+ * terminal.  Returns buf (SANITIZE_COMM_BUF bytes). */
 static const char *comm_of(const struct zw_life *l, char *buf)
 {
-	size_t i = 0;
-
-	for (const char *c = l && l->comm[0] ? l->comm : "?"; *c && i < 15; c++)
-		buf[i++] = (unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c;
-	buf[i] = '\0';
-	return buf;
+	return sanitize_str(buf, SANITIZE_COMM_BUF,
+			    l && l->comm[0] ? l->comm : "?");
 }
 
 static void put_clean(FILE *fp, const char *s)
 {
-	for (; s && *s; s++)
-		putc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, fp);
+	sanitize_put(fp, s);
 }
 
 static void put_header(FILE *fp, const struct report_info *info)
@@ -53,6 +49,8 @@ static void put_header(FILE *fp, const struct report_info *info)
 	}
 	fputs("\n  command:", fp);
 	report_put_command(fp, h->command, true, put_clean);
+	if (h->command_truncated)
+		fprintf(fp, " [truncated: %lld arguments]", h->command_argc);
 	fputs("\n  recorded: ", fp);
 	report_put_recorded(fp, h, put_clean);
 	putc('\n', fp);
@@ -119,7 +117,7 @@ static void put_time(FILE *fp, double t)
 static void put_row(FILE *fp, const struct zw_life *l, unsigned depth,
 		    double t_end)
 {
-	char name[48], what[48], cb[16];
+	char name[96], what[48], cb[SANITIZE_COMM_BUF];
 	unsigned d = depth > MAX_INDENT ? MAX_INDENT : depth;
 
 	if (depth)
@@ -154,7 +152,7 @@ static void put_tree(FILE *fp, const struct proctree *t, double t_end)
 static void put_leaks(FILE *fp, const struct proctree *t,
 		      const struct report_stats *rs)
 {
-	char cb[16], pb[16];
+	char cb[SANITIZE_COMM_BUF], pb[SANITIZE_COMM_BUF];
 	size_t shown = 0;
 
 	if (!rs->leaked) {
@@ -178,7 +176,7 @@ static void put_leaks(FILE *fp, const struct proctree *t,
 
 static void put_worst(FILE *fp, const struct report_stats *rs)
 {
-	char cb[16];
+	char cb[SANITIZE_COMM_BUF];
 
 	if (!rs->nworst)
 		return;
@@ -193,7 +191,7 @@ static void put_worst(FILE *fp, const struct report_stats *rs)
 static void put_summary(FILE *fp, const struct proctree *t,
 			const struct report_stats *rs)
 {
-	char cb[16];
+	char cb[SANITIZE_COMM_BUF];
 
 	fprintf(fp, "\nsummary\n  processes: %zu (%zu exited, %zu running at "
 		"the end) in %.6f s\n", rs->processes, rs->exited, rs->running,
@@ -252,7 +250,7 @@ static void put_site(FILE *fp, const struct report_view *v, size_t k)
 {
 	const struct report_site *site = &v->sites[k];
 	const struct forksite_diag *d = site->diag;
-	char cb[16], what[48];
+	char cb[SANITIZE_COMM_BUF], what[48];
 
 	fate(site->rec, what, sizeof(what));
 	fprintf(fp, "  %d %s, zombie %.6f s, %s", site->rec->pid,

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 #include "decode.h"
+#include "sanitize.h"
 #include "sink.h"
 #include "stack.h"
 #include "util.h"
@@ -78,9 +79,16 @@ static void put_details(struct sink *s, const struct zw_event *ev,
 		}
 		break;
 	case ZW_EV_EXEC:
-		fputs(ev->exec.path ? ev->exec.path : "?", fp);
-		for (int i = 1; i < ev->exec.argc; i++)
-			fprintf(fp, " %s", ev->exec.argv[i]);
+		sanitize_put(fp, ev->exec.path ? ev->exec.path : "?");
+		for (int i = 1; i < ev->exec.argc; i++) {
+			putc(' ', fp);
+			sanitize_put(fp, ev->exec.argv[i]);
+		}
+		if (ev->exec.argv_truncated && ev->exec.argc_total >= 0)
+			fprintf(fp, " [argv truncated: %d arguments]",
+				ev->exec.argc_total);
+		else if (ev->exec.argv_truncated)
+			fputs(" [argv truncated]", fp);
 		if (ev->exec.old_tid)
 			fprintf(fp, " (from thread %d)", ev->exec.old_tid);
 		break;
@@ -133,17 +141,11 @@ static void put_details(struct sink *s, const struct zw_event *ev,
 		fprintf(fp, "state %c, parent %d", ev->attach.state, ev->attach.ppid);
 		break;
 	case ZW_EV_DIAGNOSIS:
-		fputs(ev->diagnosis.text, fp);
+		sanitize_put(fp, ev->diagnosis.text);
 		break;
 	default:
 		break;
 	}
-}
-
-/* Live strings come from the tracee's own files: printed as they are. */
-static void put_raw(FILE *fp, const char *s)
-{
-	fputs(s, fp);
 }
 
 /* Frames under the spawn line: "#0 binary+0xoff (function+0xoff)". */
@@ -151,7 +153,7 @@ static void put_stack(FILE *fp, const struct zw_stack *st)
 {
 	for (size_t i = 0; i < st->n; i++) {
 		fprintf(fp, "%32s#%-2zu ", "", i);
-		sink_put_frame(fp, &st->frames[i], put_raw);
+		sink_put_frame(fp, &st->frames[i], sanitize_put);
 		fputc('\n', fp);
 	}
 }
@@ -159,11 +161,13 @@ static void put_stack(FILE *fp, const struct zw_stack *st)
 static void text_event(struct sink *s, const struct zw_event *ev,
 		       const struct zw_life *l)
 {
+	char cb[SANITIZE_COMM_BUF];
+
 	/* A diagnosis is worth reading even in a quiet run. */
 	if (s->quiet && ev->type != ZW_EV_DIAGNOSIS)
 		return;
 	fprintf(s->fp, "%11.6f %7d %-15s %s%-8s%s ", ev->t, ev->pid,
-		l ? l->comm : "?", col(s, event_color(ev->type)),
+		sanitize_str(cb, sizeof(cb), l ? l->comm : "?"), col(s, event_color(ev->type)),
 		event_type_name(ev->type), col(s, C_RESET));
 	put_details(s, ev, l);
 	fputc('\n', s->fp);
@@ -185,7 +189,7 @@ static void text_lifecycle(struct sink *s, const struct zw_life *l, double t_end
 {
 	FILE *fp = s->fp;
 	double z = life_zombie_seconds(l, t_end);
-	char status[48] = "-";
+	char status[48] = "-", cb[SANITIZE_COMM_BUF];
 
 	if (!s->table_started) {
 		s->table_started = true;
@@ -199,7 +203,8 @@ static void text_lifecycle(struct sink *s, const struct zw_life *l, double t_end
 			 l->core_dumped ? " (core)" : "");
 	else if (l->has_status)
 		snprintf(status, sizeof(status), "exit %d", l->exit_code);
-	fprintf(fp, "%7d %7d %-15s", l->pid, l->ppid, l->comm);
+	fprintf(fp, "%7d %7d %-15s", l->pid, l->ppid,
+		sanitize_str(cb, sizeof(cb), l->comm));
 	put_time_cell(fp, l->born);
 	put_time_cell(fp, l->exited);
 	fprintf(fp, " %-18s", status);
@@ -231,6 +236,7 @@ static void text_lifecycle(struct sink *s, const struct zw_life *l, double t_end
 static void text_summary(struct sink *s, const struct zw_summary *sum)
 {
 	FILE *fp = s->fp;
+	char cb[SANITIZE_COMM_BUF];
 
 	if (s->no_summary)
 		return;
@@ -245,7 +251,9 @@ static void text_summary(struct sink *s, const struct zw_summary *sum)
 	fputs("\n", fp);
 	if (sum->longest && sum->longest_seconds >= 1e-6)
 		fprintf(fp, "longest zombie: %d (%s) for %.6f s\n",
-			sum->longest->pid, sum->longest->comm, sum->longest_seconds);
+			sum->longest->pid,
+			sanitize_str(cb, sizeof(cb), sum->longest->comm),
+			sum->longest_seconds);
 	event_put_reaper_counts(fp, sum->by_reaper);
 	if (sum->leaked)
 		fprintf(fp, "%sstill zombies at the end: %zu%s\n", col(s, C_RED),

@@ -7,6 +7,7 @@
 #include "decode.h"
 #include "event.h"
 #include "lifecycle.h"
+#include "sanitize.h"
 #include "stack.h"
 #include "util.h"
 
@@ -407,6 +408,11 @@ static int read_exec(struct reader *rd, struct json_object *o,
 	    get_pid(rd, o, "old_tid", true, &ev->exec.old_tid) < 0)
 		return -1;
 	ev->exec.argv = argv;
+	if (get_bool(rd, o, "argv_truncated", &ev->exec.argv_truncated) < 0 ||
+	    get_int(rd, o, "argc", true, -1, &ev->exec.argc_total) < 0)
+		return -1;
+	if (ev->exec.argc_total < -1)
+		return fail(rd, "\"argc\" is negative");
 	if (is_null(a))
 		return 0;
 	if (!json_object_is_type(a, json_type_array))
@@ -418,6 +424,12 @@ static int read_exec(struct reader *rd, struct json_object *o,
 		if (!json_object_is_type(s, json_type_string))
 			return fail(rd, "\"argv\" holds a non-string");
 		argv[ev->exec.argc++] = json_object_get_string(s);
+	}
+	/* more than this zwatch keeps: as if the writer had cut them */
+	if (n > ZW_ARGV_MAX) {
+		ev->exec.argv_truncated = true;
+		if (ev->exec.argc_total < (int)(n > INT_MAX ? INT_MAX : n))
+			ev->exec.argc_total = (int)(n > INT_MAX ? INT_MAX : n);
 	}
 	return 0;
 }
@@ -608,13 +620,10 @@ static int read_payload(struct reader *rd, struct json_object *o,
 static void warn_unknown(struct reader *rd, const char *name)
 {
 	char shown[41];
-	size_t i = 0;
 
 	if (rd->warned_types++ >= 3)
 		return;
-	for (; name[i] && i < sizeof(shown) - 1; i++)
-		shown[i] = (unsigned char)name[i] < 0x20 ? '?' : name[i];
-	shown[i] = '\0';
+	sanitize_str(shown, sizeof(shown), name);
 	warnx_("%s:%zu: skipping unknown event \"%s\"", rd->name, rd->line,
 	       shown);
 }
@@ -650,8 +659,10 @@ static int feed_object(struct reader *rd, struct json_object *o,
 		    json_object_is_type(t, json_type_int)))
 		return fail(rd, "\"t\" is missing or not a number");
 	ev.t = json_object_get_double(t);
-	if (!isfinite(ev.t))
-		return fail(rd, "\"t\" is not finite");
+	/* zwatch writes seconds since the trace began: a negative or absurd
+	 * time is damage (it made negative zombie times, 309-digit numbers) */
+	if (!isfinite(ev.t) || ev.t < 0 || ev.t > TRACE_T_MAX)
+		return fail(rd, "\"t\" is out of range (0 to %g s)", TRACE_T_MAX);
 	if (get_pid(rd, o, "pid", false, &ev.pid) < 0 ||
 	    read_payload(rd, o, &ev, argv, &stack) < 0)
 		return -1;
@@ -721,6 +732,9 @@ static void fill_header(struct json_object *o, struct trace_header *hdr)
 	hdr->host = dup_field(o, "host");
 	hdr->start = dup_field(o, "start");
 	hdr->start_unix = su ? json_object_get_double(su) : 0;
+	struct json_object *tr = field(o, "command_truncated");
+	struct json_object *argc = field(o, "command_argc");
+
 	hdr->command = xcalloc(n + 1, sizeof(*hdr->command));
 	for (size_t i = 0, k = 0; i < n; i++) {
 		struct json_object *a = json_object_array_get_idx(cmd, i);
@@ -728,6 +742,12 @@ static void fill_header(struct json_object *o, struct trace_header *hdr)
 		if (json_object_is_type(a, json_type_string))
 			hdr->command[k++] = xstrdup(json_object_get_string(a));
 	}
+	hdr->command_truncated = json_object_is_type(tr, json_type_boolean) &&
+				 json_object_get_boolean(tr);
+	hdr->command_argc = json_object_is_type(argc, json_type_int) ?
+			    json_object_get_int64(argc) : -1;
+	if (hdr->command_argc < (long long)n)
+		hdr->command_argc = (long long)n;
 }
 
 /* The first line must say "this is a zwatch trace of a version we read". */

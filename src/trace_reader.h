@@ -19,12 +19,16 @@
 #ifndef ZWATCH_TRACE_READER_H
 #define ZWATCH_TRACE_READER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
 struct model;
 
 #define TRACE_LINE_MAX (1024 * 1024)
+/* Event times ("t", seconds since the trace began) beyond this (about 31
+ * years), or negative, are damage. */
+#define TRACE_T_MAX 1e9
 
 struct trace_header {
 	int version;
@@ -34,6 +38,8 @@ struct trace_header {
 	char *start;		/* ISO 8601 UTC */
 	double start_unix;
 	char **command;		/* the traced command, NULL-terminated */
+	bool command_truncated;	/* command is only the start of it */
+	long long command_argc;	/* how many arguments it had */
 };
 
 struct trace_stats {

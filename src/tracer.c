@@ -193,18 +193,21 @@ static void on_exec(struct tracer *tr, struct task *task)
 	if (procfs_exe(p->pid, path, sizeof(path)) < 0)
 		path[0] = '\0';
 	/* A 32-bit program's stack has 4-byte words: /proc tells then. */
+	xi->argc_total = -1;
 	if (pt_getregs(task->tid, &regs) < 0 || !arch_is_native(&regs) ||
 	    execinfo_read(p->pid, arch_sp(&regs), xi) < 0) {
 		if (procfs_comm(p->pid, xi->comm, sizeof(xi->comm)) < 0)
 			xi->comm[0] = '\0';
-		xi->argc = procfs_cmdline(p->pid, xi->args, sizeof(xi->args),
-					  xi->argv, ZW_ARGV_MAX);
+		execinfo_split(xi, procfs_cmdline(p->pid, xi->args,
+						  sizeof(xi->args)), xi->argc_total);
 	}
 	ev.exec.path = path;
 	ev.exec.comm = xi->comm;
 	ev.exec.old_tid = (int)old_tid != task->tid ? (int)old_tid : 0;
 	ev.exec.argc = xi->argc;
 	ev.exec.argv = xi->argv;
+	ev.exec.argv_truncated = xi->truncated;
+	ev.exec.argc_total = xi->argc_total;
 	emit(tr, &ev);
 }
 
@@ -866,10 +869,8 @@ static bool drain_waits(struct tracer *tr)
 static void wait_events(struct tracer *tr, double timeout)
 {
 	struct epoll_event evs[64];
-	/* Rounded up, so that a deadline is not polled for in a loop; but
-	 * 0 stays 0: a look, not a 1 ms sleep. */
-	int n, ms = timeout < 0 ? -1 : timeout == 0 ? 0 :
-		    (int)(timeout * 1000) + 1;
+	/* 0 stays 0: a look, not a 1 ms sleep. */
+	int n, ms = seconds_to_ms_ceil(timeout);
 
 	n = epoll_wait(tr->epfd, evs, ARRAY_SIZE(evs), ms);
 	for (int i = 0; i < n; i++) {
@@ -1226,6 +1227,24 @@ static void detach_inventory(const struct attach_set *set)
 			pt_detach(set->procs[i].tids[k], 0);
 }
 
+/* zwatch itself, then its tracer, that one's tracer...: what -p must
+ * not seize (a tracer stopped by zwatch cannot let zwatch go on). */
+static size_t own_chain(int self, int *chain, size_t max)
+{
+	struct proc_status st;
+	size_t n = 0;
+
+	chain[n++] = self;
+	while (n < max && procfs_status(chain[n - 1], 0, &st) == 0 &&
+	       st.tracer > 0) {
+		for (size_t i = 0; i < n; i++)
+			if (chain[i] == st.tracer)
+				return n;
+		chain[n++] = st.tracer;
+	}
+	return n;
+}
+
 /* Seizes every target; on any failure lets go of all and says why. */
 static int attach_targets(struct tracer *tr, const struct options *opts,
 			  struct attach_set *set)
@@ -1236,6 +1255,13 @@ static int attach_targets(struct tracer *tr, const struct options *opts,
 		if (pid == tr->self) {
 			warnx_("cannot attach to %d: that is zwatch itself", pid);
 			return -EINVAL;
+		}
+		for (size_t k = 1; k < set->nskip; k++) {
+			if (pid == set->skip[k]) {
+				warnx_("cannot attach to %d: it traces zwatch "
+				       "(each would wait for the other)", pid);
+				return -EINVAL;
+			}
 		}
 		if (attach_set_has(set, pid))
 			continue;
@@ -1253,10 +1279,12 @@ int tracer_attach(const struct options *opts, struct model *model)
 	struct attach_set set = { 0 };
 	struct tracer tr;
 	sigset_t orig_mask;
-	int err;
+	int err, chain[16];
 
 	if (tracer_begin(&tr, opts, model, true) < 0)
 		return 1;
+	set.nskip = own_chain(tr.self, chain, ARRAY_SIZE(chain));
+	set.skip = chain;
 	err = setup_fds(&tr, &orig_mask);
 	if (err < 0)
 		warn_errno(-err, "cannot set up");

@@ -1,17 +1,26 @@
 /* util.c - error reporting, allocation that exits on failure, clocks. */
 #include "config.h"
 #include "util.h"
+#include "sanitize.h"
 
+#include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+/* Messages name processes, programs and files that traced programs
+ * chose: the whole message goes through the escaper, so no argument
+ * can put a control byte on the terminal. */
 static void vmessage(int errnum, const char *fmt, va_list ap)
 {
+	char buf[1024];
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
 	fputs("zwatch: ", stderr);
-	vfprintf(stderr, fmt, ap);
+	sanitize_put(stderr, buf);
 	if (errnum)
 		fprintf(stderr, ": %s", strerror(errnum));
 	fputc('\n', stderr);
@@ -94,4 +103,19 @@ double clock_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int seconds_to_ms_ceil(double seconds)
+{
+	double ms;
+
+	if (isnan(seconds) || seconds < 0)
+		return -1;
+	if (seconds == 0)
+		return 0;
+	/* Past the deadline, so that it is not polled for in a loop; a
+	 * cast of a double past INT_MAX is undefined (--diagnose=2000h made
+	 * it -2^31, an endless wait): clamped, the caller just wakes early. */
+	ms = floor(seconds * 1000) + 1;
+	return ms >= INT_MAX ? INT_MAX : (int)ms;
 }

@@ -22,5 +22,9 @@ char *xstrdup(const char *s);
 
 /* CLOCK_MONOTONIC in seconds. */
 double clock_now(void);
+/* A timeout for poll/epoll_wait: seconds as milliseconds, rounded up
+ * past the deadline (1 ms more), 0 stays 0, negative or NaN gives -1 (no timeout), and anything past
+ * INT_MAX ms (24.8 days) gives INT_MAX. */
+int seconds_to_ms_ceil(double seconds);
 
 #endif

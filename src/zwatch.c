@@ -3,6 +3,7 @@
 #include "leakcheck.h"
 #include "lifecycle.h"
 #include "options.h"
+#include "outfile.h"
 #include "report.h"
 #include "sink.h"
 #include "tracer.h"
@@ -24,17 +25,33 @@ static bool want_color(const struct options *opts, FILE *fp)
 	return isatty(fileno(fp));
 }
 
-static FILE *open_output(const struct options *opts, const char *path)
+/* -o and -w, opened without truncating; refused if they are one file (by
+ * any name: the report would overwrite the trace).  Streamed in place:
+ * a trace must survive zwatch being killed.  Returns 0, 1 or 2 (usage). */
+static int open_outputs(const struct options *opts, struct outfile *o,
+			struct outfile *w)
 {
-	FILE *fp;
+	int err = outfile_open(o, opts->output, stderr, false);
 
-	(void)opts;
-	if (!path || !strcmp(path, "-"))
-		return stderr;
-	fp = fopen(path, "we");
-	if (!fp)
-		warn_errno(errno, "cannot open output file %s", path);
-	return fp;
+	if (err < 0) {
+		warn_errno(-err, "cannot open output file %s", opts->output);
+		return 1;
+	}
+	if (!opts->record)
+		return outfile_start(o) < 0 ? 1 : 0;
+	err = outfile_open(w, opts->record, stderr, false);
+	if (err < 0) {
+		warn_errno(-err, "cannot open output file %s", opts->record);
+		outfile_close(o, false);
+		return 1;
+	}
+	if (outfile_same(o, w)) {
+		outfile_close(w, false);
+		outfile_close(o, false);
+		return usage_error("zwatch", "-o %s would overwrite the trace that -w writes",
+				   opts->output);
+	}
+	return outfile_start(o) < 0 || outfile_start(w) < 0 ? 1 : 0;
 }
 
 static struct sink *make_sink(const struct options *opts, FILE *fp)
@@ -69,9 +86,9 @@ int main(int argc, char *argv[])
 	struct options opts;
 	struct sink *sinks[3], *leaks = NULL;
 	const char *names[3];
+	struct outfile out, rec;
 	struct model *model;
 	size_t n = 0;
-	FILE *fp;
 	int ret;
 
 	if (argc > 1 && !strcmp(argv[1], "report"))
@@ -81,21 +98,17 @@ int main(int argc, char *argv[])
 		free_options(&opts);
 		return ret;
 	}
-	fp = open_output(&opts, opts.output);
-	if (!fp) {
+	ret = open_outputs(&opts, &out, &rec);
+	if (ret) {
 		free_options(&opts);
-		return 1;
+		return ret;
 	}
+	/* The sinks own the files from here. */
 	names[n] = opts.output ? opts.output : "the report";
-	sinks[n++] = make_sink(&opts, fp);
+	sinks[n++] = make_sink(&opts, out.fp);
 	if (opts.record) {
-		fp = open_output(&opts, opts.record);
-		if (!fp) {
-			free_options(&opts);
-			return close_sinks(sinks, names, n, 1);
-		}
 		names[n] = opts.record;
-		sinks[n++] = sink_record_new(fp, opts.argv);
+		sinks[n++] = sink_record_new(rec.fp, opts.argv);
 	}
 	if (opts.fail_on_leak) {
 		leaks = leakcheck_sink_new(opts.max_zombie_age, stderr);

@@ -328,3 +328,26 @@ REAP_E2E_TESTS = \
 	tests/e2e/test_corpus.py
 TESTS += $(REAP_E2E_TESTS)
 EXTRA_DIST += $(REAP_E2E_TESTS)
+# --- hostile bytes and safe output (issue 12: items 2, 5-10) ---
+# The escaper of tracee-controlled text (sanitize.c).
+# Sizes and times bounded: argv and command markers, the reader's limits,
+# timeouts (test_limits).
+HARDEN_UNIT_TESTS = tests/unit/test_sanitize tests/unit/test_limits
+check_PROGRAMS += $(HARDEN_UNIT_TESTS)
+TESTS += $(HARDEN_UNIT_TESTS)
+tests_unit_test_sanitize_CFLAGS = $(ZW_CFLAGS)
+tests_unit_test_sanitize_LDFLAGS = $(SANITIZE_CFLAGS)
+tests_unit_test_sanitize_LDADD = $(ZW_LIBS)
+tests_unit_test_limits_CFLAGS = $(ZW_CFLAGS)
+tests_unit_test_limits_LDFLAGS = $(SANITIZE_CFLAGS)
+tests_unit_test_limits_LDADD = $(ZW_LIBS)
+# Every text sink fed with every byte value in comm, path and argv.
+HARDEN_SCN = tests/scn/hostile_names
+check_PROGRAMS += $(HARDEN_SCN)
+HARDEN_E2E_TESTS = \
+	tests/e2e/test_hostile_names.py \
+	tests/e2e/test_output_safety.py \
+	tests/e2e/test_limits.py \
+	tests/e2e/test_attach_self.py
+TESTS += $(HARDEN_E2E_TESTS)
+EXTRA_DIST += $(HARDEN_E2E_TESTS)
