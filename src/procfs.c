@@ -90,6 +90,7 @@ int procfs_stat_fd(int fd, struct proc_stat *st)
 	st->ppid = 0;
 	st->exit_code = 0;
 	st->flags = 0;
+	st->num_threads = 0;
 	st->sig_ignore = 0;
 	/* Fields are numbered from 1; field 3 is the state. */
 	p = close_paren + 2;
@@ -98,6 +99,8 @@ int procfs_stat_fd(int fd, struct proc_stat *st)
 			st->ppid = atoi(p);
 		else if (field == 9)
 			st->flags = (unsigned)strtoul(p, NULL, 10);
+		else if (field == 20)
+			st->num_threads = atoi(p);
 		else if (field == 33)
 			st->sig_ignore = strtoull(p, NULL, 10);
 		else if (field == 52)

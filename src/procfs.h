@@ -12,6 +12,7 @@ struct proc_stat {
 	int ppid;
 	int exit_code;		/* field 52: wait status of a zombie */
 	unsigned flags;		/* field 9: PF_* */
+	int num_threads;	/* field 20 */
 	unsigned long long sig_ignore;	/* field 33: ignored signals */
 };
 
