@@ -303,3 +303,19 @@ FAULT_E2E_TESTS = \
 	tests/e2e/test_launch_signals.py
 TESTS += $(FAULT_E2E_TESTS)
 EXTRA_DIST += $(FAULT_E2E_TESTS)
+
+# --- zwatch ps (issue 13) ---
+# Zombies of every verdict made by tests/scn/ps_parent (one mode each),
+# their ages, --nudge and --reap, pid namespaces (a non-reaping init and
+# tini), --cgroup, a parent that exits while looked at, usage errors,
+# Yama and an unprivileged caller, and 10,000 zombies.  Every run names
+# the processes the test started (PID, --pidns, --cgroup); the helpers
+# are in tests/pstest.py.
+check_PROGRAMS += tests/scn/ps_parent
+tests_scn_ps_parent_SOURCES = tests/scn/ps_parent.c tests/scn/scn.h
+tests_scn_ps_parent_CFLAGS = $(AM_CFLAGS) -g -pthread
+tests_scn_ps_parent_LDFLAGS = -pthread
+PS_E2E_TESTS = \
+	tests/e2e/test_ps_verdicts.py
+TESTS += $(PS_E2E_TESTS)
+EXTRA_DIST += $(PS_E2E_TESTS) tests/pstest.py
