@@ -316,6 +316,9 @@ tests_scn_ps_parent_SOURCES = tests/scn/ps_parent.c tests/scn/scn.h
 tests_scn_ps_parent_CFLAGS = $(AM_CFLAGS) -g -pthread
 tests_scn_ps_parent_LDFLAGS = -pthread
 PS_E2E_TESTS = \
-	tests/e2e/test_ps_verdicts.py
+	tests/e2e/test_ps_verdicts.py \
+	tests/e2e/test_ps_age.py \
+	tests/e2e/test_ps_actions.py \
+	tests/e2e/test_ps_pidns.py
 TESTS += $(PS_E2E_TESTS)
 EXTRA_DIST += $(PS_E2E_TESTS) tests/pstest.py

@@ -77,6 +77,7 @@ class Parent:
                                        f"printed: {self.lines}")
             rec = zwtest.parse_kv(line)
             if rec["tag"] == "ZOMBIE":
+                rec["t"], rec["tc"] = float(rec["t"]), float(rec["tc"])
                 self.zombies.append(rec)
             elif rec["tag"] == "READY":
                 self.ready = rec
