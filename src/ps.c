@@ -406,6 +406,8 @@ static void act_on(struct ps_group *g, const struct ps_opts *o)
 	for (size_t i = 0; i < g->n; i++) {
 		g->results[i].pid = g->zombies[i]->pid;
 		g->results[i].nspid = zombie_pid_at(g->zombies[i], g->parent_depth);
+		if (!g->results[i].nspid)
+			g->results[i].nspid = g->zombies[i]->pid;
 		g->results[i].status = g->zombies[i]->status;
 	}
 	if (o->nudge && verdict_nudge_helps(&g->v)) {

@@ -181,7 +181,7 @@ static void put_status(json_object *o, int status)
 
 static json_object *zombie_json(const struct ps_group *g, size_t i)
 {
-	const struct zombie *z = g->zombies[i];
+	struct zombie *z = g->zombies[i];
 	json_object *o = json_object_new_object();
 	int nspid = zombie_pid_at(z, g->parent_depth);
 

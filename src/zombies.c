@@ -59,11 +59,16 @@ static void read_nspid(struct zombie *z)
 	}
 }
 
-int zombie_pid_at(const struct zombie *z, int depth)
+int zombie_pid_at(struct zombie *z, int depth)
 {
-	if (depth < 1 || depth > z->nsdepth)
+	if (depth == 1)
+		return z->pid;
+	if (depth < 1)
 		return 0;
-	return z->nspid[depth - 1];
+	/* Read when first asked: most parents are in our namespace. */
+	if (!z->nsdepth)
+		read_nspid(z);
+	return depth <= z->nsdepth ? z->nspid[depth - 1] : 0;
 }
 
 static void *grow(void *v, size_t n, size_t *cap, size_t size)
@@ -100,7 +105,6 @@ static void add_zombie(struct zombie_scan *zs, struct scan_caps *caps,
 	memcpy(z->comm, st->comm, sizeof(z->comm));
 	z->status = st->exit_code;
 	z->age = zombie_age(pid);
-	read_nspid(z);
 }
 
 int zombie_scan(struct zombie_scan *zs)

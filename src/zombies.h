@@ -25,7 +25,7 @@ struct zombie {
 	int status;		/* wait status, /proc/PID/stat field 52 */
 	double age;		/* seconds, NAN: unknown */
 	int nspid[ZOMBIE_NS_MAX];	/* NSpid: ours first, its own last */
-	int nsdepth;
+	int nsdepth;		/* 0: not read yet (zombie_pid_at reads it) */
 };
 
 struct zombie_proc {
@@ -53,6 +53,6 @@ double zombie_age(int pid);
 
 /* Its pid in the pid namespace of a process whose NSpid has depth
  * levels (as seen from ours), or 0 if it is not visible there. */
-int zombie_pid_at(const struct zombie *z, int depth);
+int zombie_pid_at(struct zombie *z, int depth);
 
 #endif

@@ -319,6 +319,18 @@ PS_E2E_TESTS = \
 	tests/e2e/test_ps_verdicts.py \
 	tests/e2e/test_ps_age.py \
 	tests/e2e/test_ps_actions.py \
-	tests/e2e/test_ps_pidns.py
+	tests/e2e/test_ps_pidns.py \
+	tests/e2e/test_ps_cgroup.py \
+	tests/e2e/test_ps_exits.py \
+	tests/e2e/test_ps_many.py
 TESTS += $(PS_E2E_TESTS)
 EXTRA_DIST += $(PS_E2E_TESTS) tests/pstest.py
+
+# 10,000 zombies under 50 parents, each listing held to 1 s (make check
+# runs 2,000 with a loose limit).
+bench-ps: zwatch tests/scn/ps_parent
+	abs_top_builddir='$(abs_top_builddir)' abs_top_srcdir='$(abs_top_srcdir)' \
+		PS_MANY_PARENTS=50 PS_MANY_LIMIT=1 \
+		python3 $(srcdir)/tests/e2e/test_ps_many.py
+
+.PHONY: bench-ps

@@ -321,6 +321,8 @@ static _Noreturn void mode_many(int parents)
 	int ready_fd[2];
 	char c;
 
+	/* Thousands of forks take minutes on a loaded machine. */
+	scn_guard(900);
 	if (pipe(ready_fd) < 0)
 		scn_die("pipe");
 	for (int i = 0; i < parents; i++) {
