@@ -6,6 +6,7 @@
 #include "peek.h"
 #include "procfs.h"
 #include "ptrace_util.h"
+#include "yama.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -49,6 +50,34 @@ static int lookable(int pid, int tid)
 		return -EAGAIN;
 	if (ps.state == 'Z' || ps.state == 'X')
 		return -ESRCH;
+	return 0;
+}
+
+static bool is_descendant(int pid)
+{
+	struct proc_stat st;
+
+	for (int depth = 0; pid > 1 && depth < 4096; depth++) {
+		if (pid == getpid())
+			return true;
+		if (procfs_stat(pid, &st) < 0)
+			return false;
+		pid = st.ppid;
+	}
+	return false;
+}
+
+/* What Yama would refuse, refused before trying: the kernel may not
+ * enforce the scope /proc shows (a container's view), and a refusal is
+ * the same either way. */
+static int yama_refuses(int pid)
+{
+	int scope = yama_scope();
+	bool cap = yama_have_cap_sys_ptrace();
+
+	if (scope >= 3 || (scope == 2 && !cap) ||
+	    (scope == 1 && !cap && !is_descendant(pid)))
+		return -EPERM;
 	return 0;
 }
 
@@ -143,6 +172,9 @@ int peek_begin(struct peek *pk, int pid, int tid, double timeout)
 	pk->pid = pid;
 	pk->tid = tid;
 	err = lookable(pid, tid);
+	if (err < 0)
+		return err;
+	err = yama_refuses(pid);
 	if (err < 0)
 		return err;
 	err = pt_seize(tid, 0);

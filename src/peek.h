@@ -28,7 +28,8 @@ struct peek {
 
 /* Seizes thread tid of process pid and waits up to timeout seconds for
  * it to stop.  0, or -errno: -EBUSY traced by another (see TracerPid),
- * -EAGAIN stopped, -EPERM not allowed (yama_explain() says why), -ESRCH
+ * -EAGAIN stopped, -EPERM not allowed (by Yama's ptrace_scope, checked
+ * first, or by the kernel: yama_explain() says why), -ESRCH
  * gone, -ETIMEDOUT it did not stop in time (an uninterruptible sleep):
  * it stays seized until peek_end() finds it stopped or zwatch exits, and
  * the kernel lets it go then. */

@@ -66,7 +66,10 @@ static void print_zombies(FILE *fp, const struct ps_group *g)
 	for (size_t i = 0; i < g->n && i < TEXT_ZOMBIES_MAX; i++) {
 		const struct zombie *z = g->zombies[i];
 
-		status_text(z->status, st, sizeof(st));
+		if (z->status_known)
+			status_text(z->status, st, sizeof(st));
+		else
+			snprintf(st, sizeof(st), "status not visible");
 		age_text(z->age, age, sizeof(age));
 		ps_escape(z->comm, comm, sizeof(comm));
 		fprintf(fp, "%s %d (%s, %s, %s)", i ? "," : "", z->pid, comm,
@@ -189,7 +192,14 @@ static json_object *zombie_json(const struct ps_group *g, size_t i)
 	json_object_object_add(o, "nspid", nspid && nspid != z->pid ?
 			       json_object_new_int(nspid) : NULL);
 	json_object_object_add(o, "comm", jstr(z->comm));
-	put_status(o, z->status);
+	if (z->status_known) {
+		put_status(o, z->status);
+	} else {
+		json_object_object_add(o, "status", NULL);
+		json_object_object_add(o, "exit_code", NULL);
+		json_object_object_add(o, "signal", NULL);
+		json_object_object_add(o, "core_dumped", NULL);
+	}
 	json_object_object_add(o, "age", jnum(z->age));
 	if (g->action) {
 		const struct remedy_result *r = &g->results[i];

@@ -3,6 +3,7 @@
 #include "zombies.h"
 #include "procfs.h"
 #include "util.h"
+#include "yama.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -10,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 double zombie_age(int pid)
 {
@@ -81,7 +84,22 @@ static void *grow(void *v, size_t n, size_t *cap, size_t size)
 
 struct scan_caps {
 	size_t zombies, procs, leaders;
+	bool may_read_all;	/* CAP_SYS_PTRACE */
 };
+
+/* Field 52 is shown only to who may ptrace-read the process (same
+ * uid, or CAP_SYS_PTRACE); to others it is 0.  /proc/PID is owned by
+ * the process's euid. */
+static bool status_visible(int pid, const struct scan_caps *caps)
+{
+	char path[64];
+	struct stat sb;
+
+	if (caps->may_read_all)
+		return true;
+	snprintf(path, sizeof(path), "/proc/%d", pid);
+	return stat(path, &sb) == 0 && sb.st_uid == geteuid();
+}
 
 static void add_zombie(struct zombie_scan *zs, struct scan_caps *caps,
 		       int pid, const struct proc_stat *st)
@@ -104,12 +122,13 @@ static void add_zombie(struct zombie_scan *zs, struct scan_caps *caps,
 	z->ppid = st->ppid;
 	memcpy(z->comm, st->comm, sizeof(z->comm));
 	z->status = st->exit_code;
+	z->status_known = status_visible(pid, caps);
 	z->age = zombie_age(pid);
 }
 
 int zombie_scan(struct zombie_scan *zs)
 {
-	struct scan_caps caps = { 0, 0, 0 };
+	struct scan_caps caps = { 0, 0, 0, yama_have_cap_sys_ptrace() };
 	struct dirent *d;
 	DIR *dir;
 

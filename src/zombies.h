@@ -23,6 +23,8 @@ struct zombie {
 	int ppid;
 	char comm[16];
 	int status;		/* wait status, /proc/PID/stat field 52 */
+	bool status_known;	/* the kernel shows 0 to those who may not
+				 * ptrace-read it: another user's */
 	double age;		/* seconds, NAN: unknown */
 	int nspid[ZOMBIE_NS_MAX];	/* NSpid: ours first, its own last */
 	int nsdepth;		/* 0: not read yet (zombie_pid_at reads it) */

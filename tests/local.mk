@@ -322,7 +322,8 @@ PS_E2E_TESTS = \
 	tests/e2e/test_ps_pidns.py \
 	tests/e2e/test_ps_cgroup.py \
 	tests/e2e/test_ps_exits.py \
-	tests/e2e/test_ps_many.py
+	tests/e2e/test_ps_many.py \
+	tests/e2e/test_ps_access.py
 TESTS += $(PS_E2E_TESTS)
 EXTRA_DIST += $(PS_E2E_TESTS) tests/pstest.py
 

@@ -118,10 +118,11 @@ class Parent:
         reap_strays()
 
 
-def ps(t, args, expect_rc=None, timeout=60):
-    """Runs `zwatch ps --json ARGS`; returns (rc, parsed JSON, stderr,
-    seconds)."""
-    cmd = [zwtest.zwatch_path(), "ps", "--json"] + [str(a) for a in args]
+def ps(t, args, expect_rc=None, timeout=60, prefix=()):
+    """Runs `PREFIX zwatch ps --json ARGS`; returns (rc, parsed JSON,
+    stderr, seconds)."""
+    cmd = list(prefix) + [zwtest.zwatch_path(), "ps", "--json"] + \
+        [str(a) for a in args]
     t.note("run: " + " ".join(cmd))
     rc, out, err, _, elapsed = t.run_cmd(cmd, timeout=timeout,
                                          what="zwatch ps")
