@@ -62,9 +62,10 @@ static void print_zombies(FILE *fp, const struct ps_group *g)
 {
 	char st[64], age[32], comm[80];
 
-	fputs("  zombies:", fp);
+	fputs("  zombies: ", fp);
 	for (size_t i = 0; i < g->n && i < TEXT_ZOMBIES_MAX; i++) {
-		const struct zombie *z = g->zombies[i];
+		struct zombie *z = g->zombies[i];
+		int nspid = zombie_pid_at(z, g->parent_depth);
 
 		if (z->status_known)
 			status_text(z->status, st, sizeof(st));
@@ -72,8 +73,10 @@ static void print_zombies(FILE *fp, const struct ps_group *g)
 			snprintf(st, sizeof(st), "status not visible");
 		age_text(z->age, age, sizeof(age));
 		ps_escape(z->comm, comm, sizeof(comm));
-		fprintf(fp, "%s %d (%s, %s, %s)", i ? "," : "", z->pid, comm,
-			st, age);
+		fprintf(fp, "%s %d", i ? "," : "", z->pid);
+		if (nspid && nspid != z->pid)
+			fprintf(fp, "(%d)", nspid);
+		fprintf(fp, " (%s, %s, %s)", comm, st, age);
 	}
 	if (g->n > TEXT_ZOMBIES_MAX)
 		fprintf(fp, ", and %zu more", g->n - TEXT_ZOMBIES_MAX);
@@ -82,17 +85,18 @@ static void print_zombies(FILE *fp, const struct ps_group *g)
 
 static void print_action(FILE *fp, const struct ps_group *g)
 {
+	char st[64], label[16];
 	size_t done = 0;
-	char st[64];
 
 	if (!g->action)
 		return;
+	snprintf(label, sizeof(label), "%s:", g->action);
 	if (g->action_err) {
-		fprintf(fp, "  %s:   not done: %s\n", g->action,
+		fprintf(fp, "  %-9s not done: %s\n", label,
 			strerror(-g->action_err));
 		return;
 	}
-	fprintf(fp, "  %s:  ", g->action);
+	fprintf(fp, "  %-9s", label);
 	for (size_t i = 0; i < g->n; i++) {
 		const struct remedy_result *r = &g->results[i];
 

@@ -292,9 +292,10 @@ static void handler_name(const struct verdict *v, char *buf, size_t len)
 		add(buf, len, "a SIGCHLD handler");
 		return;
 	}
-	add(buf, len, "a SIGCHLD handler, %s", v->f.sa.name);
+	add(buf, len, "a SIGCHLD handler (%s", v->f.sa.name);
 	if (v->f.sa.file[0])
 		add(buf, len, " in %s", v->f.sa.file);
+	add(buf, len, ")");
 }
 
 static void explain(struct verdict *v)
@@ -389,14 +390,19 @@ static void fix(struct verdict *v)
 			"--init, tini, dumb-init) or make the entrypoint reap; "
 			"now: zwatch ps --reap %d",
 		[VERDICT_STOPPED] = "continue it: kill -CONT %d",
-		[VERDICT_TRACED] = "let its tracer continue or detach it "
-			"(pid %d is held)",
+		[VERDICT_TRACED] = "let its tracer continue or detach it",
 		[VERDICT_EXITING] = "none needed: once %d is gone its "
 			"children go to its reaper",
 		[VERDICT_UNKNOWN] = "look closer as root: sudo zwatch ps %d",
 	};
 
 	snprintf(v->fix, sizeof(v->fix), hints[v->kind], v->f.parent);
+	/* zwatch never stops the system's init: no --reap to offer. */
+	if (v->f.parent == 1 && strstr(v->fix, "; now: "))
+		*strstr(v->fix, "; now: ") = '\0';
+	if (v->kind == VERDICT_TRACED)
+		snprintf(v->fix, sizeof(v->fix), "let its tracer %d (%s) "
+			 "continue or detach it", v->tracer, v->tracer_comm);
 }
 
 bool verdict_nudge_helps(const struct verdict *v)
