@@ -12,11 +12,14 @@ was, so it reaps its zombies itself with the statuses they had.
   ignore   ignores-too-late
   stop     stopped (not touched: a look would end its stop)
   traced   traced, held by another tracer (TracerPid), not touched
+  strace   never-waits under strace -p (running): the tracer named
   leader   no zombie: a leader that called pthread_exit() is not counted
 
 Only processes the test started are named to zwatch ps."""
 import os
+import shutil
 import signal
+import subprocess
 import sys
 
 sys.dont_write_bytecode = True
@@ -137,6 +140,31 @@ def check_traced(t):
     t.eq(rc, 0, "traced: the tracer ends normally")
 
 
+def check_strace(t):
+    """A parent traced by strace but running: its own verdict, the tracer
+    named, and no look (a process has one tracer)."""
+    if not shutil.which("strace"):
+        t.note("no strace: that case is left out")
+        return
+    p = pstest.Parent("never")
+    st = subprocess.Popen(["strace", "-q", "-o", os.devnull, "-p",
+                           str(p.pid)], stderr=subprocess.DEVNULL)
+    try:
+        t.require(zwtest.poll_until(lambda: zwtest.tracer_pid(p.pid) ==
+                                    st.pid, 10), "strace attached")
+        rc, doc, _, _ = pstest.ps(t, [p.pid], expect_rc=3)
+        g = pstest.group(t, doc, p.pid)
+        common(t, "strace", g, p)
+        t.match(g, {"verdict": "never-waits", "tracer": st.pid,
+                    "looked": False}, "strace: verdict, tracer named")
+        t.check("traced by" in g["why"], "strace: why names the tracer",
+                g["why"])
+    finally:
+        st.terminate()
+        st.wait(timeout=30)
+    let_go(t, "strace", p)
+
+
 def check_leader(t):
     p = pstest.Parent("leader")
     zwtest.poll_until(lambda: zwtest.proc_state(p.pid) == "Z", 10)
@@ -150,7 +178,8 @@ def check_leader(t):
 def test(t):
     pstest.become_subreaper()
     for check in (check_never, check_one, check_blocked, check_waitone,
-                  check_ignore, check_stop, check_traced, check_leader):
+                  check_ignore, check_stop, check_traced, check_strace,
+                  check_leader):
         check(t)
     pstest.reap_strays()
 
