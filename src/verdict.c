@@ -210,6 +210,8 @@ static void look(struct verdict *v, struct stacker *stacker)
 	if (err < 0) {
 		why_not_looked(v, err);
 		peek_end(&pk);
+		if (pk.gone || err == -ESRCH)
+			v->f.state = 0;	/* it exited as we looked */
 		return;
 	}
 	v->looked = true;
@@ -223,6 +225,8 @@ static void look(struct verdict *v, struct stacker *stacker)
 		diagnose_set_sigaction(&v->f, &sa);
 	}
 	peek_end(&pk);
+	if (pk.gone)
+		v->f.state = 0;
 }
 
 static enum verdict_kind classify(const struct verdict *v)
