@@ -429,7 +429,8 @@ int verdict_of(int pid, unsigned flags, struct stacker *stacker,
 			snprintf(v->unseen, sizeof(v->unseen), "where it is: "
 				 "/proc/%d/syscall is not readable (%s)", pid,
 				 geteuid() ? "another user's: run as root" :
-				 "Yama or a security module");
+				 "not dumpable, another user namespace's, "
+				 "or a security module");
 		else if ((flags & VERDICT_LOOK) && !v->tracer &&
 			 strchr("SRD", v->f.state))
 			look(v, stacker);
