@@ -8,6 +8,7 @@
 #include "event.h"
 #include "ptrace_util.h"
 #include "stack.h"
+#include "verdict.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,32 +56,6 @@ static void emit_diagnosis(struct tracer *tr, struct pending_diag *d,
 	free(d);
 }
 
-/* Where the first frame in the parent's own program is: "function+0xoff",
- * or "file.c:57 (function+0xoff)" when its line is known. */
-static void where_in_program(int pid, const struct zw_stack *st, char *buf,
-			     size_t len)
-{
-	char exe[4096];
-
-	buf[0] = '\0';
-	if (procfs_exe(pid, exe, sizeof(exe)) < 0)
-		return;
-	for (size_t i = 0; i < st->n; i++) {
-		const struct zw_frame *fr = &st->frames[i];
-
-		if (!fr->binary || !fr->function || strcmp(fr->binary, exe))
-			continue;
-		if (zw_frame_file_name(fr))
-			snprintf(buf, len, "%s:%u (%s+%#lx)",
-				 zw_frame_file_name(fr), fr->line, fr->function,
-				 fr->func_offset);
-		else
-			snprintf(buf, len, "%s+%#lx", fr->function,
-				 fr->func_offset);
-		return;
-	}
-}
-
 /* The parent is in a ptrace stop: unwind it, and ask it for its SIGCHLD
  * handler, for the diagnoses waiting.  Says how to restart it: as run,
  * or not at all when the thread left that stop while it was asked (it
@@ -107,8 +82,8 @@ struct resume linger_at_stop(struct tracer *tr, struct task *task,
 			diagnose_sigaction(pid, tid, &sa, &status);
 		}
 		if (have)
-			where_in_program(d->parent, &stack, d->f.where,
-					 sizeof(d->f.where));
+			verdict_where_in_program(d->parent, &stack, d->f.where,
+						 sizeof(d->f.where));
 		diagnose_set_sigaction(&d->f, &sa);
 		emit_diagnosis(tr, d, have ? &stack : NULL);
 	}

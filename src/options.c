@@ -20,6 +20,7 @@ static void usage(FILE *fp)
 	fputs("Usage:\n"
 	      " zwatch [options] -- PROG [ARGS...]\n"
 	      " zwatch [options] -p PID[,PID...]\n"
+	      " zwatch ps [options] [PID...]   zombies now, and why (ps --help)\n"
 	      "\n"
 	      "Trace PROG and all its descendants, or attach to running processes;\n"
 	      "report when each process is born, exits, stays a zombie, and who\n"

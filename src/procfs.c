@@ -92,6 +92,7 @@ int procfs_stat_fd(int fd, struct proc_stat *st)
 	st->flags = 0;
 	st->sig_pending = 0;
 	st->sig_blocked = 0;
+	st->num_threads = 0;
 	st->sig_ignore = 0;
 	/* Fields are numbered from 1; field 3 is the state. */
 	p = close_paren + 2;
@@ -104,6 +105,8 @@ int procfs_stat_fd(int fd, struct proc_stat *st)
 			st->sig_pending = strtoull(p, NULL, 10);
 		else if (field == 32)
 			st->sig_blocked = strtoull(p, NULL, 10);
+		else if (field == 20)
+			st->num_threads = atoi(p);
 		else if (field == 33)
 			st->sig_ignore = strtoull(p, NULL, 10);
 		else if (field == 52)

@@ -14,6 +14,7 @@ struct proc_stat {
 	unsigned flags;		/* field 9: PF_* */
 	unsigned long long sig_pending;	/* field 31: the thread's pending */
 	unsigned long long sig_blocked;	/* field 32: blocked signals */
+	int num_threads;	/* field 20 */
 	unsigned long long sig_ignore;	/* field 33: ignored signals */
 };
 

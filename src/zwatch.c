@@ -4,6 +4,7 @@
 #include "lifecycle.h"
 #include "options.h"
 #include "outfile.h"
+#include "ps.h"
 #include "report.h"
 #include "sink.h"
 #include "tracer.h"
@@ -93,6 +94,8 @@ int main(int argc, char *argv[])
 
 	if (argc > 1 && !strcmp(argv[1], "report"))
 		return report_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "ps"))
+		return ps_main(argc - 1, argv + 1);
 	ret = parse_options(argc, argv, &opts);
 	if (ret >= 0) {
 		free_options(&opts);
