@@ -54,8 +54,9 @@ def _harm_in_states(pids):
 
 
 class Outcome:
-    def __init__(self, zw_rc, prog_status, out, harm, elapsed):
+    def __init__(self, zw_rc, prog, prog_status, out, harm, elapsed):
         self.zw_rc = zw_rc              # zwatch's returncode (-9: killed)
+        self.started = prog is not None  # PROG ran (zwatch died after)
         self.prog_status = prog_status  # PROG's wait status, None if lost
         self.out = out                  # PROG's stdout
         self.harm = harm                # stopped/traced leftovers
@@ -144,7 +145,7 @@ def run(argv, tmpdir, opts=(), kill_at=None, kill_after=None,
         status = None
     with open(out_path, errors="replace") as f:
         out = f.read()
-    return Outcome(zw_rc, status, out, harm, time.monotonic() - start)
+    return Outcome(zw_rc, prog, status, out, harm, time.monotonic() - start)
 
 
 def _read(path):

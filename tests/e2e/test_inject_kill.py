@@ -3,7 +3,8 @@ traced parent (--diagnose; src/inject.c) must leave the parent whole: it
 goes on with its own registers (general, vector), signal mask, restarted
 sleep and SIGCHLD count, and exits as untraced.  zwatch kills itself at
 the named step (ZWATCH_TEST_KILL_AT, src/killpoint.h), so every step is
-hit every time; one thread and two threads.  Before this design the kill
+hit every time; one thread, two threads, and a parent in nanosleep()
+(restarted through restart_syscall()).  Before this design the kill
 at the single-step's trap killed the parent with SIGTRAP (exit 133)."""
 
 import os
@@ -20,7 +21,9 @@ STEPS = ("inject-move", "inject-entry", "inject-frame", "inject-regs",
 def test(t):
     killtest.become_subreaper()
     prog = zwtest.scn("inject_victim")
-    for mode in ((), ("threads",)):
+    # "nanosleep": the call is made at the entry of restart_syscall(),
+    # and the fallback makes nanosleep() again (see inject.c).
+    for mode in ((), ("threads",), ("nanosleep",)):
         argv = [prog, *mode]
         want_out, want_st = killtest.untraced(argv, t.tmpdir)
         t.eq(want_st, 3 << 8, f"{mode}: untraced run exits 3")

@@ -9,7 +9,9 @@
  * the argument registers, xmm, and ymm upper halves with AVX) and
  * SIGUSR1 blocked.  A sleep cut short, EINTR or errno 516, a register or
  * the signal mask changed, or a second SIGCHLD is a harm.
- * With "threads" a second thread sleeps the same way meanwhile.
+ * With "threads" a second thread sleeps the same way meanwhile; with
+ * "nanosleep" the nanosleep comes first, so that the injection lands at
+ * its restart (restart_syscall).
  *
  * Output (deterministic, compared with an untraced run):
  *   SLEEP who=main ret=0,0,0 full=1 regs=1
@@ -152,17 +154,23 @@ static int timer_read(int (*call)(long, long, long, long, long *), long *ret)
 	return ok;
 }
 
+static bool nanosleep_first;
+
 /* Two timerfd reads and a nanosleep (restarted by restart_syscall), 600
- * ms in all. */
+ * ms in all; the nanosleep first with "nanosleep". */
 static void sleep_checked(const char *who, char *out, size_t len)
 {
 	struct timespec ts = { 0, 200000000 };
 	double t0 = mono();
-	long r1, r2, r3;
-	int ok = timer_read(vec_kept, &r1);
+	long r1 = 0, r2, r3 = 0;
+	int ok = 1;
 
+	if (nanosleep_first)
+		ok &= vec_kept(SYS_nanosleep, (long)&ts, 0, 0, &r3);
+	ok &= timer_read(vec_kept, &r1);
 	ok &= timer_read(regs_kept, &r2);
-	ok &= vec_kept(SYS_nanosleep, (long)&ts, 0, 0, &r3);
+	if (!nanosleep_first)
+		ok &= vec_kept(SYS_nanosleep, (long)&ts, 0, 0, &r3);
 	snprintf(out, len, "SLEEP who=%s ret=%ld,%ld,%ld full=%d regs=%d\n",
 		 who, r1, r2, r3, mono() - t0 >= 0.595, ok);
 }
@@ -184,6 +192,7 @@ int main(int argc, char **argv)
 	pid_t pid;
 
 	scn_guard(20);
+	nanosleep_first = argc > 1 && !strcmp(argv[1], "nanosleep");
 	sigaction(SIGCHLD, &sa, NULL);	/* no SA_RESTART */
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
