@@ -40,10 +40,12 @@
  *      rewound (orig_rax = -1: no restart logic) and resume to N's new
  *      entry stop, equal to E.  Dying before that SETREGSET: step 2's
  *      path; after it: N is made again directly.
- * No single-step, no foreign code, no window: at each instant the
- * registers the thread would run on are R (rewound or not), or ones whose
- * execution is its own sigreturn to R.  Residual assumptions are in
- * doc/INTERNALS.md.
+ * No single-step, no foreign code: at each instant the registers the
+ * thread would run on are R (rewound or not), or ones whose execution is
+ * its own sigreturn to R.  One inexact case: N is restart_syscall(), whose
+ * restart block rt_sigreturn resets; the fallback then makes the
+ * interrupted call again from the start (write_frame).  Residual
+ * assumptions are in doc/INTERNALS.md.
  */
 #include "config.h"
 #include "inject.h"
