@@ -421,14 +421,10 @@ static int inject_at_entry(int tid, const struct pt_call *call,
 	if (err < 0)
 		return err == -EFAULT ? -EOPNOTSUPP : err;
 	killpoint("inject-frame");
+	/* On an error the thread may hold our registers: restarted from
+	 * wherever it is (-EPROTO, which cannot happen: *status says
+	 * where), it runs our call and its sigreturn home. */
 	err = run_call(&in, call, sigreturn, status);
-	if (err == -EPROTO) {
-		/* Cannot happen (see run_call); the thread is somewhere with
-		 * our registers: the frame brings it home if let go. */
-		pt_cont(tid, 0);
-		*status = 0;
-		return -EPROTO;
-	}
 	if (err < 0)
 		return err;
 	return put_back(&in, call, ret, status);
