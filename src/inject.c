@@ -54,6 +54,7 @@
 #include "ptrace_util.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -93,11 +94,13 @@ static bool is_entry_stop(int tid, int status)
 	       sc.op == PTRACE_SYSCALL_INFO_ENTRY;
 }
 
-/* waitpid for tid, giving up after ns nanoseconds (0: forever). */
+/* waitpid for tid, giving up after ns nanoseconds (0: forever).  The
+ * thread usually stops within microseconds: yield first, then nap. */
 static int wait_tid(int tid, int *status, long ns)
 {
 	struct timespec nap = { 0, 20000 };
 	long waited = 0;
+	int yields = 0;
 
 	for (;;) {
 		int r = waitpid(tid, status, __WALL | (ns ? WNOHANG : 0));
@@ -106,14 +109,18 @@ static int wait_tid(int tid, int *status, long ns)
 			return 0;
 		if (r < 0 && errno != EINTR)
 			return -errno;
-		if (r == 0) {
-			if (waited >= ns)
-				return -ETIMEDOUT;
-			nanosleep(&nap, NULL);
-			waited += nap.tv_nsec;
-			if (nap.tv_nsec < 1000000)
-				nap.tv_nsec *= 2;
+		if (r != 0)
+			continue;
+		if (waited >= ns)
+			return -ETIMEDOUT;
+		if (yields++ < 16) {
+			sched_yield();
+			continue;
 		}
+		nanosleep(&nap, NULL);
+		waited += nap.tv_nsec;
+		if (nap.tv_nsec < 1000000)
+			nap.tv_nsec *= 2;
 	}
 }
 
