@@ -346,7 +346,7 @@ static int run_call(struct injection *in, const struct pt_call *call,
 	int err;
 
 	memcpy(args, call->args, sizeof(args));
-	if (call->buf && call->buf_arg >= 0 && call->buf_arg < 6)
+	if (call->buf)
 		args[call->buf_arg] = in->buf;
 	arch_load_call(&r, call->nr, args, sigreturn, in->frame);
 	err = pt_setregs(in->tid, &r);
@@ -444,6 +444,9 @@ int pt_inject_call(int tid, const struct pt_call *call, long *ret,
 	long restarted = -1;
 
 	*status = 0;
+	if (call->buf && (call->len > PT_CALL_BUF_MAX || call->buf_arg < 0 ||
+			  call->buf_arg > 5))
+		return -EINVAL;
 	err = reach_entry(tid, &moved, &restarted);
 	if (err < 0) {
 		*status = moved;

@@ -7,8 +7,10 @@
 #include <stddef.h>
 
 /* A call to make: nr(args), and optionally a buffer in the thread's
- * memory whose address replaces args[buf_arg]: len bytes of buf are
- * copied in before the call and read back into buf after it. */
+ * memory whose address replaces args[buf_arg]: len bytes of buf (at most
+ * PT_CALL_BUF_MAX, on the thread's stack) are copied in before the call
+ * and read back into buf after it. */
+#define PT_CALL_BUF_MAX 4096
 struct pt_call {
 	long nr;
 	unsigned long args[6];
@@ -28,10 +30,11 @@ struct pt_call {
  * our registers: see inject.c for why a tracer killed at any moment
  * leaves it whole.
  *
- * Returns 0 when the call ran; -EOPNOTSUPP, leaving the thread where it
- * was, when it cannot be done safely (a 32-bit or seccomp-filtered or
- * shadow-stack thread, no sigreturn sequence found, no room on its
- * stack); -ESRCH when it exited; -EINTR (call not made) when it stopped
+ * Returns 0 when the call ran; -EINVAL for a bad buffer; -EOPNOTSUPP,
+ * the call not made, when it cannot be done safely (a 32-bit,
+ * seccomp-filtered or shadow-stack thread, no sigreturn sequence found,
+ * no room on its stack, a restart_syscall() not seen interrupted);
+ * -ESRCH when it exited; -EINTR (call not made) when it stopped
  * elsewhere first; other -errno when ptrace failed.  When *status is 0 the
  * thread is still in the stop it was in, with its own registers, to be
  * restarted as the caller would have restarted that stop.  Otherwise it
