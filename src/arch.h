@@ -1,11 +1,16 @@
 /* arch.h - the registers zwatch reads at a stop: syscall number, return
- * value and arguments.  x86_64 only for now; a port adds a block here.
+ * value and arguments; and what running a call inside a tracee needs
+ * (inject.c): the rt_sigreturn frame that is its fallback, and the
+ * instructions that make that call.  x86_64 only for now; a port adds a
+ * block here.
  */
 #ifndef ZWATCH_ARCH_H
 #define ZWATCH_ARCH_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 #include <sys/user.h>
 
 #if defined(__x86_64__)
@@ -54,30 +59,137 @@ static inline bool arch_is_native(const arch_regs *r)
 	return r->cs == 0x33;
 }
 
-/* Up to ARCH_SCRATCH_MAX bytes below the stack pointer that the program
- * does not use: the 64 under the ABI's 128-byte red zone (which leaf
- * functions use without moving rsp), 16-aligned. */
-#define ARCH_SCRATCH_MAX 64
+/* ---- injection (inject.c) ------------------------------------------------
+ *
+ * At a syscall-entry stop the thread is made to run our call instead of
+ * its own and to return, not to its code, but to an instruction sequence
+ * of its own program that calls rt_sigreturn (libc's __restore_rt, which
+ * every signal handler returns through), with the stack pointer on a
+ * signal frame that holds the thread's own registers, rewound to make
+ * its syscall again.  Released there by a tracer that dies, it runs that
+ * sigreturn and goes on as if never stopped. */
 
-static inline unsigned long arch_scratch(const arch_regs *r)
+/* "mov $15,%rax; syscall" (glibc's and musl's __restore_rt) and
+ * "mov $15,%eax; syscall" (Go's runtime.sigreturn). */
+#define ARCH_SIGRETURN_SEQS { \
+	{ 9, "\x48\xc7\xc0\x0f\x00\x00\x00\x0f\x05" }, \
+	{ 7, "\xb8\x0f\x00\x00\x00\x0f\x05" } }
+#define ARCH_SIGRETURN_SEQ_MAX 9
+
+/* The kernel's struct ucontext as rt_sigreturn reads it, at the stack
+ * pointer (the rt_sigframe's return address is the 8 bytes below): flags,
+ * link, stack_t, struct sigcontext (256 bytes), the 8-byte sigset. */
+struct arch_ucontext {
+	uint64_t uc_flags, uc_link;
+	uint64_t ss_sp;
+	int32_t ss_flags, ss_pad;
+	uint64_t ss_size;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags;
+	uint16_t cs, gs, fs, ss;
+	uint64_t err, trapno, oldmask, cr2, fpstate, reserved1[8];
+	uint64_t sigmask;
+};
+_Static_assert(offsetof(struct arch_ucontext, r8) == 40, "uc_mcontext");
+_Static_assert(offsetof(struct arch_ucontext, sigmask) == 296, "uc_sigmask");
+
+#define ARCH_UC_FP_XSTATE 0x1
+#define ARCH_UC_SIGCONTEXT_SS 0x2
+#define ARCH_UC_STRICT_RESTORE_SS 0x4
+/* An ss_flags mode that is neither 0, SS_ONSTACK nor SS_DISABLE: the
+ * kernel's restore_altstack() then fails with EINVAL, which rt_sigreturn
+ * ignores (it fails only on EFAULT), so the thread's alternate signal
+ * stack, which we cannot read, stays as it is. */
+#define ARCH_SS_KEEP 3
+
+/* The FPU/vector state: NT_X86_XSTATE is the (standard) XSAVE layout a
+ * signal frame holds, with the user feature mask (XCR0) where the frame
+ * has its software bytes (offset 464, for gdb).  rt_sigreturn restores
+ * the full state only if those bytes say so (magic1, sizes, features)
+ * and magic2 follows the state; otherwise it restores x87/SSE only and
+ * clears the AVX and later registers. */
+#define ARCH_FP_REGSET 0x202	/* NT_X86_XSTATE */
+#define ARCH_FP_MAX 16384
+#define ARCH_FP_ALIGN 64
+#define ARCH_FP_MAGIC1 0x46505853U
+#define ARCH_FP_MAGIC2 0x46505845U
+
+/* Turns the len bytes read from the regset into a signal frame's FPU
+ * part (fp has 4 more bytes of room); returns its length, 0 if len is
+ * not a plausible XSAVE size. */
+static inline size_t arch_fp_prepare(unsigned char *fp, size_t len)
 {
-	return (r->rsp - 128 - ARCH_SCRATCH_MAX) & ~15UL;
+	struct {
+		uint32_t magic1, extended_size;
+		uint64_t xfeatures;
+		uint32_t xstate_size, padding[7];
+	} sw;
+	uint32_t magic2 = ARCH_FP_MAGIC2;
+
+	if (len < 512 + 64 || len + 4 > ARCH_FP_MAX)
+		return 0;
+	memset(&sw, 0, sizeof(sw));
+	memcpy(&sw.xfeatures, fp + 464, 8);
+	if ((sw.xfeatures & 3) != 3)
+		return 0;
+	sw.magic1 = ARCH_FP_MAGIC1;
+	sw.xstate_size = (uint32_t)len;
+	sw.extended_size = (uint32_t)len + 4;
+	memcpy(fp + 464, &sw, sizeof(sw));
+	memcpy(fp + len, &magic2, 4);
+	return len + 4;
 }
 
-/* Makes r run syscall nr(args) at the instruction it just returned
- * from.  orig_rax = -1 keeps the kernel's restart logic off r. */
-static inline void arch_set_syscall(arch_regs *r, long nr,
-				    const unsigned long args[6])
+/* r at a syscall-entry stop, rewound to make that call again: what the
+ * fallback frame restores and what is put back when our call is done. */
+static inline void arch_rewind_entry(arch_regs *r)
 {
 	r->rip -= ARCH_SYSCALL_INSN_LEN;
+	r->rax = r->orig_rax;
+	r->orig_rax = (unsigned long)-1;	/* no restart logic on it */
+}
+
+/* r, rewound, makes call nr instead. */
+static inline void arch_set_call_nr(arch_regs *r, long nr)
+{
 	r->rax = (unsigned long)nr;
-	r->orig_rax = (unsigned long)-1;
+}
+
+/* The frame rt_sigreturn turns into the registers r, the signal mask
+ * blocked and the FPU state at fp_addr. */
+static inline void arch_fill_frame(struct arch_ucontext *uc, const arch_regs *r,
+				   uint64_t blocked, unsigned long fp_addr)
+{
+	memset(uc, 0, sizeof(*uc));
+	uc->uc_flags = ARCH_UC_FP_XSTATE | ARCH_UC_SIGCONTEXT_SS |
+		       ARCH_UC_STRICT_RESTORE_SS;
+	uc->ss_flags = ARCH_SS_KEEP;
+	uc->r8 = r->r8; uc->r9 = r->r9; uc->r10 = r->r10; uc->r11 = r->r11;
+	uc->r12 = r->r12; uc->r13 = r->r13; uc->r14 = r->r14; uc->r15 = r->r15;
+	uc->rdi = r->rdi; uc->rsi = r->rsi; uc->rbp = r->rbp; uc->rbx = r->rbx;
+	uc->rdx = r->rdx; uc->rax = r->rax; uc->rcx = r->rcx; uc->rsp = r->rsp;
+	uc->rip = r->rip; uc->eflags = r->eflags;
+	uc->cs = (uint16_t)r->cs;
+	uc->ss = (uint16_t)r->ss;
+	uc->fpstate = fp_addr;
+	uc->sigmask = blocked;
+}
+
+/* At a syscall-entry stop: run nr(args) instead, returning to pc (the
+ * sigreturn sequence) with the stack pointer on the frame at sp. */
+static inline void arch_load_call(arch_regs *r, long nr,
+				  const unsigned long args[6], unsigned long pc,
+				  unsigned long sp)
+{
+	r->orig_rax = (unsigned long)nr;
 	r->rdi = args[0];
 	r->rsi = args[1];
 	r->rdx = args[2];
 	r->r10 = args[3];
 	r->r8 = args[4];
 	r->r9 = args[5];
+	r->rip = pc;
+	r->rsp = sp;
 }
 #else
 #error "zwatch: unsupported architecture"

@@ -167,37 +167,20 @@ static void name_handler(int pid, struct diag_sigaction *sa)
 int diagnose_sigaction(int pid, int tid, struct diag_sigaction *sa,
 		       int *status)
 {
-	/* 8: the kernel's sigset_t, not libc's 128 bytes. */
-	unsigned long args[6] = { SIGCHLD, 0, 0, 8, 0, 0 };
-	unsigned char saved[sizeof(struct kernel_sigaction)];
 	struct kernel_sigaction ksa;
-	unsigned long scratch;
-	arch_regs regs;
+	/* 8: the kernel's sigset_t, not libc's 128 bytes; old is args[2]. */
+	struct pt_call call = { .nr = SYS_rt_sigaction,
+				.args = { SIGCHLD, 0, 0, 8, 0, 0 },
+				.buf = &ksa, .len = sizeof(ksa), .buf_arg = 2 };
 	long ret;
 	int err;
 
-	_Static_assert(sizeof(saved) <= ARCH_SCRATCH_MAX, "scratch too small");
-	*status = 0;
 	sa->known = false;
-	err = pt_getregs(tid, &regs);
+	err = pt_inject_call(tid, &call, &ret, status);
 	if (err < 0)
 		return err;
-	/* The kernel writes old there; it is put back as it was. */
-	scratch = arch_scratch(&regs);
-	err = pt_read(tid, scratch, saved, sizeof(saved));
-	if (err < 0)
-		return err;
-	args[2] = scratch;
-	err = pt_inject_syscall(tid, SYS_rt_sigaction, args, &ret, status);
-	if (err < 0 && err != -EINTR)
-		return err;	/* -ESRCH: it exited, nothing to put back */
-	if (!err && ret < 0)
-		err = (int)ret;
-	if (!err)
-		err = pt_read(tid, scratch, &ksa, sizeof(ksa));
-	pt_write(tid, scratch, saved, sizeof(saved));
-	if (err < 0)
-		return err;
+	if (ret < 0)
+		return (int)ret;
 	sa->known = true;
 	sa->handler = ksa.handler;
 	sa->flags = ksa.flags & ~(unsigned long)SA_RESTORER;

@@ -51,9 +51,10 @@ int diagnose_collect(int pid, struct diag_facts *f);
 
 /* Reads the SIGCHLD disposition of process pid into sa by running
  * rt_sigaction(SIGCHLD, NULL, &old) in its thread tid, which is in a
- * ptrace stop, and names the handler.  0 or -errno (-EOPNOTSUPP: not
- * stopped in a syscall).  *status is as for pt_inject_syscall(): nonzero
- * when the thread has left that stop and must be handled from there. */
+ * ptrace stop, and names the handler.  0 or -errno (-EOPNOTSUPP: it
+ * cannot be asked safely).  *status is as for pt_inject_call(): nonzero
+ * when the thread has left that stop (it may have been taken on to its
+ * next system call to be asked) and must be handled from there. */
 int diagnose_sigaction(int pid, int tid, struct diag_sigaction *sa,
 		       int *status);
 /* Puts sa in f, whose disposition from /proc it supersedes. */

@@ -58,9 +58,10 @@ static void emit_diagnosis(struct tracer *tr, struct pending_diag *d,
 
 /* The parent is in a ptrace stop: unwind it, and ask it for its SIGCHLD
  * handler, for the diagnoses waiting.  Says how to restart it: as run,
- * or not at all when the thread left that stop while it was asked (it
- * exited, or a signal's delivery stop took the place of this one), a
- * status handled here like any other, which may free task. */
+ * or not at all when the thread left that stop to be asked (it is asked
+ * at its next system call; it may also have exited or stopped for a
+ * signal first), a status handled here like any other, which may free
+ * task. */
 struct resume linger_at_stop(struct tracer *tr, struct task *task,
 			     struct resume run)
 {

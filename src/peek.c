@@ -91,6 +91,8 @@ void peek_note_status(struct peek *pk, int status)
 		pk->held = false;
 		return;
 	}
+	if (WSTOPSIG(status) == (SIGTRAP | 0x80))
+		return;		/* a syscall-entry stop: still held */
 	pk->moved = true;
 	/* A signal's delivery stop: the signal is delivered at detach.  A
 	 * group-stop (PTRACE_EVENT_STOP): detaching leaves it stopped. */
@@ -177,7 +179,7 @@ int peek_begin(struct peek *pk, int pid, int tid, double timeout)
 	err = yama_refuses(pid);
 	if (err < 0)
 		return err;
-	err = pt_seize(tid, 0);
+	err = pt_seize(tid, PTRACE_O_TRACESYSGOOD);
 	if (err < 0)
 		return err;
 	err = pt_interrupt(tid);
@@ -186,8 +188,10 @@ int peek_begin(struct peek *pk, int pid, int tid, double timeout)
 	return wait_stop(pk, timeout);
 }
 
-int peek_syscall(struct peek *pk, long nr, const unsigned long args[6],
-		 long *ret)
+/* Runs call in the held thread.  Injection takes it on to a syscall-entry
+ * stop: that is a stop we hold too, fit for the next call and for detach
+ * (the thread then makes its own call, as it would have). */
+static int peek_call(struct peek *pk, const struct pt_call *call, long *ret)
 {
 	int err, status = 0;
 
@@ -195,44 +199,32 @@ int peek_syscall(struct peek *pk, long nr, const unsigned long args[6],
 		return -ESRCH;
 	if (!pk->held || pk->moved)
 		return -EAGAIN;
-	err = pt_inject_syscall(pk->tid, nr, args, ret, &status);
+	err = pt_inject_call(pk->tid, call, ret, &status);
 	peek_note_status(pk, status);
 	if (err == -ESRCH)
 		pk->gone = true;
 	return err;
 }
 
+int peek_syscall(struct peek *pk, long nr, const unsigned long args[6],
+		 long *ret)
+{
+	struct pt_call call = { .nr = nr };
+
+	memcpy(call.args, args, sizeof(call.args));
+	return peek_call(pk, &call, ret);
+}
+
 int peek_syscall_out(struct peek *pk, long nr, unsigned long args[6],
 		     int out_arg, void *out, size_t len, long *ret)
 {
-	unsigned char saved[PEEK_OUT_MAX];
-	unsigned long addr;
-	arch_regs regs;
-	int err, werr;
+	struct pt_call call = { .nr = nr, .buf = out, .len = len,
+				.buf_arg = out_arg };
 
-	if (len > sizeof(saved) || out_arg < 0 || out_arg > 5)
+	if (len > PEEK_OUT_MAX || out_arg < 0 || out_arg > 5)
 		return -EINVAL;
-	if (pk->gone)
-		return -ESRCH;
-	if (!pk->held || pk->moved)
-		return -EAGAIN;
-	err = pt_getregs(pk->tid, &regs);
-	if (err < 0)
-		return err;
-	/* Below diagnose_sigaction()'s scratch, itself below the red
-	 * zone: stack the program has left, mapped if it reads back. */
-	addr = (arch_scratch(&regs) - len) & ~15UL;
-	err = pt_read(pk->tid, addr, saved, len);
-	if (err < 0)
-		return err;
-	args[out_arg] = addr;
-	err = peek_syscall(pk, nr, args, ret);
-	if (pk->gone)
-		return -ESRCH;
-	if (!err)
-		err = pt_read(pk->tid, addr, out, len);
-	werr = pt_write(pk->tid, addr, saved, len);
-	return err < 0 ? err : werr;
+	memcpy(call.args, args, sizeof(call.args));
+	return peek_call(pk, &call, ret);
 }
 
 int peek_end(struct peek *pk)

@@ -42,8 +42,8 @@ int peek_syscall(struct peek *pk, long nr, const unsigned long args[6],
 		 long *ret);
 
 /* The same, with args[out_arg] pointing at len bytes (at most
- * PEEK_OUT_MAX) of the thread's stack below its red zone, which the call
- * may fill and which is read back into out, then put back as it was. */
+ * PEEK_OUT_MAX) of the thread's stack (pt_inject_call()'s buffer), copied
+ * from out before the call and back into out after it. */
 #define PEEK_OUT_MAX 256
 int peek_syscall_out(struct peek *pk, long nr, unsigned long args[6],
 		     int out_arg, void *out, size_t len, long *ret);

@@ -134,6 +134,21 @@ static int last_number(const char *s, int *count)
 	}
 }
 
+/* Whether the rest of line s has the word w. */
+static bool has_word(const char *s, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (;;) {
+		s += strspn(s, " \t");
+		if (*s == '\n' || !*s)
+			return false;
+		if (!strncmp(s, w, n) && strchr(" \t\n", s[n]))
+			return true;
+		s += strcspn(s, " \t\n");
+	}
+}
+
 int procfs_status(int pid, int tid, struct proc_status *st)
 {
 	char path[80], buf[4096], *line;
@@ -170,6 +185,10 @@ int procfs_status(int pid, int tid, struct proc_status *st)
 			st->shd_pnd = strtoull(line + 7, NULL, 16);
 		else if (!strncmp(line, "SigCgt:", 7))
 			st->sig_cgt = strtoull(line + 7, NULL, 16);
+		else if (!strncmp(line, "Seccomp:", 8))
+			st->seccomp = atoi(line + 8);
+		else if (!strncmp(line, "x86_Thread_features:", 20))
+			st->shadow_stack = has_word(line + 20, "shstk");
 	}
 	return 0;
 }

@@ -38,6 +38,8 @@ struct proc_status {
 	int nspid_depth;	/* how many NSpid fields: 1 in ours, more nested */
 	unsigned long long cap_eff;
 	unsigned long long sig_ign, sig_blk, sig_cgt, sig_pnd, shd_pnd;
+	int seccomp;		/* Seccomp: 0 off, 1 strict, 2 filter */
+	bool shadow_stack;	/* x86_Thread_features has shstk */
 };
 
 /* /proc/PID/status (or /proc/PID/task/TID/status with tid); 0 or -errno. */

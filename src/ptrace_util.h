@@ -36,20 +36,7 @@ int pt_read(int pid, unsigned long addr, void *buf, size_t len);
 /* Writes len bytes at addr in the tracee; 0 or -errno. */
 int pt_write(int pid, unsigned long addr, const void *buf, size_t len);
 
-/* Runs syscall nr(args) inside thread tid, which must be in a ptrace
- * stop right after a syscall (a blocked call we interrupted, or one that
- * just returned), and puts its registers back, so that the program does
- * not notice.  *ret gets the call's return value (-errno on failure).
- *
- * Returns 0 when the call ran; -EOPNOTSUPP, leaving the thread as it
- * was, when it is not stopped after a syscall instruction; -errno when
- * ptrace failed.  On return the thread is still in a ptrace stop with its
- * own registers, and the caller restarts it as it would have restarted
- * the original stop, unless *status is nonzero: then the thread has
- * moved on (it exited, or stopped for a signal or group-stop before the
- * call could run) and *status is the wait status that says so, to be
- * handled like any other waitpid() result, not the original stop. */
-int pt_inject_syscall(int tid, long nr, const unsigned long args[6],
-		      long *ret, int *status);
+/* Running a syscall inside a tracee: pt_inject_call, pt_inject_syscall. */
+#include "inject.h"
 
 #endif

@@ -700,10 +700,10 @@ static void settle_fast_releases(struct tracer *tr, struct proc *parent,
 
 /* Stopped for SIGCHLD right after a system call, the parent can be asked:
  * rt_sigaction() run in it (diagnose_sigaction) says whether SA_NOCLDWAIT
- * is set.  Returns 1 or 0, or -1 if it cannot be asked (in user code).
- * The SIGCHLD of this stop goes back in with its own siginfo; if the
- * thread left the stop meanwhile (another signal came), *r says hold and
- * that stop is handled, the SIGCHLD sent again. */
+ * is set.  Returns 1 or 0, or -1 if it cannot be asked.  To be asked it is
+ * taken on to its next system call, the SIGCHLD of this stop delivered on
+ * the way as it came; then *r says hold and the stop it is in now is
+ * handled here. */
 static int probe_nocldwait(struct tracer *tr, struct task *task,
 			   const siginfo_t *si, struct resume *r)
 {
@@ -714,12 +714,10 @@ static int probe_nocldwait(struct tracer *tr, struct task *task,
 	/* An interrupt of ours that was due may have been taken by the
 	 * injection's steps; a later one just resumes. */
 	task->interrupting = false;
+	(void)si;
 	if (status) {
-		syscall(SYS_tkill, task->tid, SIGCHLD);
 		tracer_handle_status(tr, task->tid, status);
 		*r = (struct resume){ RESUME_HOLD, 0 };
-	} else if (err != -EOPNOTSUPP && err != -ESRCH) {
-		pt_setsiginfo(task->tid, si);
 	}
 	if (err < 0 || !sa.known)
 		return -1;

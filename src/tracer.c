@@ -21,6 +21,7 @@
 #include "diagnose.h"
 #include "event.h"
 #include "execinfo.h"
+#include "killpoint.h"
 #include "launch.h"
 #include "lifecycle.h"
 #include "options.h"
@@ -426,6 +427,7 @@ static void on_thread_exit(struct tracer *tr, struct task *task, int status)
 		on_proc_exit(tr, p);
 	/* It may have been the last thread a held child waited for. */
 	release_held(tr, false);
+	killpoint("exit");
 }
 
 /* ---- stops ------------------------------------------------------------- */
@@ -524,9 +526,11 @@ static struct resume dispatch_stop(struct tracer *tr, struct task *task,
 	case PTRACE_EVENT_VFORK:
 	case PTRACE_EVENT_CLONE:
 		on_new_child(tr, task, event);
+		killpoint("fork-event");
 		return run;
 	case PTRACE_EVENT_EXEC:
 		on_exec(tr, task);
+		killpoint("exec-event");
 		return run;
 	case PTRACE_EVENT_EXIT:
 		if (reap_exit_stop(tr, task) || leave_at_exit(tr, task))
@@ -550,6 +554,7 @@ static struct resume dispatch_stop(struct tracer *tr, struct task *task,
 	case 0:
 		if (sig == (SIGTRAP | 0x80)) {
 			on_syscall_stop(tr, task);
+			killpoint("syscall-stop");
 			/* With PTRACE_SYSCALL in effect an interrupt comes
 			 * as a syscall stop, not PTRACE_EVENT_STOP. */
 			if (task->interrupting) {
@@ -558,6 +563,8 @@ static struct resume dispatch_stop(struct tracer *tr, struct task *task,
 			}
 			return run;
 		}
+		if (sig == SIGCHLD)
+			killpoint("sigchld-stop");
 		return on_signal_stop(tr, task, sig);
 	default:
 		return run;
@@ -939,6 +946,7 @@ static void detach_all(struct tracer *tr)
 		if ((status >> 16) != 0 || sig == (SIGTRAP | 0x80))
 			sig = 0;
 		pt_detach(tid, sig);
+		killpoint("detach");
 		val = tasks_task(&tr->tasks, tid);
 		if (val)
 			((struct task *)val)->detaching = false;

@@ -382,3 +382,25 @@ bench-ps: zwatch tests/scn/ps_parent
 		python3 $(srcdir)/tests/e2e/test_ps_many.py
 
 .PHONY: bench-ps
+# --- injection safe against zwatch's death (issue 12) ---
+# zwatch killed (SIGKILL) at each step of an injected call (inject.c), at
+# each kind of stop it handles, and at random moments of --diagnose=1ms:
+# the program's output and exit status must be exactly as untraced, and
+# nothing left stopped or traced.  ZWATCH_TEST_KILL_AT (killpoint.h)
+# makes the kills deterministic.  `make stress` runs 200 random kills.
+check_PROGRAMS += tests/scn/inject_victim
+tests_scn_inject_victim_SOURCES = tests/scn/inject_victim.c tests/scn/scn.h
+tests_scn_inject_victim_CFLAGS = $(AM_CFLAGS) -pthread
+tests_scn_inject_victim_LDFLAGS = -pthread
+INJECT_E2E_TESTS = \
+	tests/e2e/test_inject_kill.py \
+	tests/e2e/test_kill_stops.py \
+	tests/e2e/test_kill_random.py
+TESTS += $(INJECT_E2E_TESTS)
+EXTRA_DIST += $(INJECT_E2E_TESTS) tests/killtest.py
+
+stress: stress-kill
+stress-kill: zwatch tests/scn/inject_victim
+	abs_top_builddir='$(abs_top_builddir)' abs_top_srcdir='$(abs_top_srcdir)' \
+		ZWTEST_KILL_RUNS=200 python3 $(srcdir)/tests/e2e/test_kill_random.py
+.PHONY: stress-kill
