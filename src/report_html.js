@@ -197,7 +197,7 @@ function rebuild() {
     // matches and their ancestors, unfolded
     match = new Uint8Array(N);
     for (var i = N - 1; i >= 0; i--) {
-      if (!match[i] && matches(i, query)) match[i] = 1;
+      if (matches(i, query)) match[i] |= 1;
       if (match[i] && P[i][PAR] >= 0) match[P[i][PAR]] |= 2;
     }
     for (i = 0; i < N; i++) if (match[i]) vis[nvis++] = i;

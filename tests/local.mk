@@ -303,3 +303,11 @@ FAULT_E2E_TESTS = \
 	tests/e2e/test_launch_signals.py
 TESTS += $(FAULT_E2E_TESTS)
 EXTRA_DIST += $(FAULT_E2E_TESTS)
+
+# --- pictures (issue 15) ---
+# The HTML report at 15, 1,500 and 30,000 processes in headless Chromium,
+# from synthetic build-like traces; the text tree; the live TUI in tmux.
+PICTURES_E2E_TESTS = \
+	tests/e2e/test_report_html_scale.py
+TESTS += $(PICTURES_E2E_TESTS)
+EXTRA_DIST += $(PICTURES_E2E_TESTS) tests/gen_tree_trace.py
