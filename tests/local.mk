@@ -307,7 +307,11 @@ EXTRA_DIST += $(FAULT_E2E_TESTS)
 # --- pictures (issue 15) ---
 # The HTML report at 15, 1,500 and 30,000 processes in headless Chromium,
 # from synthetic build-like traces; the text tree; the live TUI in tmux.
+check_PROGRAMS += tests/scn/tui_churn
+tests_scn_tui_churn_SOURCES = tests/scn/tui_churn.c tests/scn/scn.h
 PICTURES_E2E_TESTS = \
-	tests/e2e/test_report_html_scale.py
+	tests/e2e/test_report_html_scale.py \
+	tests/e2e/test_report_text_tree.py \
+	tests/e2e/test_tui.py
 TESTS += $(PICTURES_E2E_TESTS)
 EXTRA_DIST += $(PICTURES_E2E_TESTS) tests/gen_tree_trace.py
