@@ -97,8 +97,8 @@ static int close_sinks(struct sink **sinks, const char *const *names,
 int main(int argc, char *argv[])
 {
 	struct options opts;
-	struct sink *sinks[4], *leaks = NULL;
-	const char *names[4];
+	struct sink *sinks[4] = { NULL }, *leaks = NULL;
+	const char *names[4] = { NULL };
 	struct model *model;
 	size_t n = 0;
 	FILE *fp;
