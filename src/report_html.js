@@ -328,7 +328,7 @@ function rowOf(e) {
 function toggle(i) { folded[i] = folded[i] ? 0 : 1; rebuild(); }
 
 // ---- going to a row: from a table's link, or #pSEQ in the address
-function reveal(i) {
+function reveal(i, scroll) {
   for (var a = P[i][PAR]; a >= 0; a = P[a][PAR]) folded[a] = 0;
   if (query) { query = ''; $('filter').value = ''; }
   rebuild();
@@ -338,13 +338,13 @@ function reveal(i) {
   selected = i; pinned = true;
   details(i);
   render();
-  t.scrollIntoView({ block: 'nearest' });
+  if (scroll) t.scrollIntoView({ block: 'nearest' });
 }
-function fromHash() {
+function fromHash(e) {
   var h = decodeURIComponent(location.hash.slice(1)), m;
   h.split('&').forEach(function (part) {
     if ((m = /^p(\d+)$/.exec(part))) {
-      for (var i = 0; i < N; i++) if (P[i][SEQ] === +m[1]) { reveal(i); break; }
+      for (var i = 0; i < N; i++) if (P[i][SEQ] === +m[1]) { reveal(i, !!e); break; }
     } else if ((m = /^filter=(.*)$/.exec(part))) {
       $('filter').value = m[1]; query = m[1].trim().toLowerCase(); rebuild();
     } else if ((m = /^zoom=([\d.]+)-([\d.]+)$/.exec(part))) {
@@ -400,7 +400,7 @@ function start() {
     if (!a) return;
     e.preventDefault();
     history.replaceState(null, '', a.getAttribute('href'));
-    fromHash();
+    fromHash(e);
   });
   window.addEventListener('hashchange', fromHash);
   rebuild();

@@ -272,13 +272,13 @@ static void put_row(FILE *fp, const struct text_tree *tt, size_t i)
 	used += fprintf(fp, "%s", comm_of(l, cb));
 	if (tt->folded[i])
 		used += fprintf(fp, " [+%zu reaped at once]", tt->folded[i]);
-	if (argv) {
-		used += 2;
+	/* the command line in what is left of the width, if anything */
+	if (argv && !tt->width) {
 		fputs("  ", fp);
-		if (!tt->width)
-			put_clean(fp, argv);
-		else if (tt->width >= used + 8)
-			put_cut(fp, argv, (size_t)(tt->width - used));
+		put_clean(fp, argv);
+	} else if (argv && tt->width >= used + 10) {
+		fputs("  ", fp);
+		put_cut(fp, argv, (size_t)(tt->width - used - 2));
 	}
 	putc('\n', fp);
 }
