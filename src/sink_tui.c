@@ -11,7 +11,7 @@
  * tracee rely on it).  'q' sends SIGINT to the tracer's thread, which
  * then does what it does on Ctrl-C: detach (-p) or end the trace.
  *
- * Every string a tracee controls reaches the screen through put_str(),
+ * Every string a tracee controls reaches the screen through clean(),
  * which replaces control bytes: the one place to sanitise.
  */
 #include "config.h"
@@ -77,27 +77,26 @@ static double trace_now(const struct tui *t)
 	return t->have_mono0 ? mono_now() - t->mono0 : 0;
 }
 
-/* A string from a tracee (or the trace) at most max columns wide, each
- * control byte a '?'. */
-static void put_str(const char *s, int max)
-{
-	char buf[512];
-	int n = 0;
-
-	for (; s && *s && n < max && n < (int)sizeof(buf) - 1; s++)
-		buf[n++] = (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s;
-	buf[n] = '\0';
-	addstr(buf);
-}
-
-/* A comm made printable, for a line built with snprintf. */
-static void clean_comm(char *dst, const char *src)
+/* The one place a string a tracee controls is made fit for the screen:
+ * at most n - 1 bytes of src, each control byte a '?'. */
+static void clean(char *dst, size_t n, const char *src)
 {
 	size_t i = 0;
 
-	for (; src && src[i] && i < 15; i++)
+	for (; src && src[i] && i + 1 < n; i++)
 		dst[i] = (unsigned char)src[i] < 0x20 || src[i] == 0x7f ? '?' : src[i];
 	dst[i] = '\0';
+}
+
+/* A tracee's string at most max columns wide. */
+static void put_str(const char *s, int max)
+{
+	char buf[512];
+
+	if (max <= 0)
+		return;
+	clean(buf, max + 1 < (int)sizeof(buf) ? (size_t)max + 1 : sizeof(buf), s);
+	addstr(buf);
 }
 
 /* ---- drawing ----------------------------------------------------------- */
@@ -154,7 +153,7 @@ static void draw_state(struct tui *t, const struct tui_proc *p, double now)
 	case TUI_REAPED:
 		attr = COLOR_PAIR(2);
 		by = tui_model_find(&t->model, p->reaped_by);
-		clean_comm(comm, by ? by->comm : "");
+		clean(comm, sizeof(comm), by ? by->comm : "");
 		if (p->reaper == ZW_REAPER_AUTOREAP)
 			snprintf(buf, sizeof(buf), "autoreaped %.1f s ago",
 				 now - p->reaped);
