@@ -232,6 +232,18 @@ static void put_site_details(FILE *fp, const struct report_view *v,
 	fputs("</pre></details>", fp);
 }
 
+/* "reaped by PID comm (kind)", the comm when the reaper has a record. */
+static void put_reaper(FILE *fp, const struct proctree *t,
+		       const struct zw_life *l)
+{
+	const struct zw_life *by = proctree_find(t, l->reaped_by);
+
+	fprintf(fp, "</td><td>reaped by %d ", l->reaped_by);
+	if (by)
+		put_html(fp, by->comm);
+	fprintf(fp, " (%s)", event_reaper_name(l->reaper));
+}
+
 static void put_longest(FILE *fp, const struct report_view *v)
 {
 	double thr = v->rs.threshold;
@@ -259,8 +271,7 @@ static void put_longest(FILE *fp, const struct report_view *v)
 		if (l->final == ZW_FINAL_ZOMBIE)
 			fputs("</td><td>still a zombie", fp);
 		else if (l->final == ZW_FINAL_REAPED)
-			fprintf(fp, "</td><td>reaped by %d (%s)", l->reaped_by,
-				event_reaper_name(l->reaper));
+			put_reaper(fp, &v->tree, l);
 		else
 			fputs("</td><td>autoreaped", fp);
 		fputs("</td><td>", fp);
