@@ -31,6 +31,7 @@ struct span {
 struct by_seq {
 	uint32_t spawn;		/* stack id, 0: none */
 	uint32_t diag;		/* index + 1 into diags, 0: none */
+	const char *argv;	/* interned, NULL: no exec seen */
 };
 
 struct forksites {
@@ -280,6 +281,36 @@ const struct forksite_diag *forksites_diag(const struct forksites *fs,
 	return b && b->diag ? &fs->diags[b->diag - 1] : NULL;
 }
 
+const char *forksites_argv(const struct forksites *fs,
+			   const struct zw_life *l)
+{
+	const struct by_seq *b = fs ? seq_get(fs, l) : NULL;
+
+	return b ? b->argv : NULL;
+}
+
+/* The words of an exec joined by spaces, cut to FORKSITE_ARGV_MAX. */
+static const char *add_argv(struct forksites *fs, const struct zw_event *ev)
+{
+	char buf[FORKSITE_ARGV_MAX + 1];
+	size_t n = 0;
+
+	for (int i = 0; i < ev->exec.argc && ev->exec.argv && ev->exec.argv[i];
+	     i++) {
+		const char *a = ev->exec.argv[i];
+		size_t len = strlen(a);
+
+		if (i && n < FORKSITE_ARGV_MAX)
+			buf[n++] = ' ';
+		if (len > FORKSITE_ARGV_MAX - n)
+			len = FORKSITE_ARGV_MAX - n;
+		memcpy(buf + n, a, len);
+		n += len;
+	}
+	buf[n] = '\0';
+	return n ? intern(fs, buf) : NULL;
+}
+
 /* A zombie may be diagnosed again as it lingers: the latest says most. */
 static void add_diag(struct forksites *fs, const struct zw_event *ev,
 		     struct by_seq *b)
@@ -321,6 +352,8 @@ static void fs_event(struct sink *s, const struct zw_event *ev,
 		seq_slot(fs, subject->seq)->spawn = add_stack(fs, ev->spawn.stack);
 	else if (ev->type == ZW_EV_DIAGNOSIS)
 		add_diag(fs, ev, seq_slot(fs, subject->seq));
+	else if (ev->type == ZW_EV_EXEC && ev->exec.argc > 0)
+		seq_slot(fs, subject->seq)->argv = add_argv(fs, ev);
 }
 
 static void fs_lifecycle(struct sink *s, const struct zw_life *l, double t_end)

@@ -7,7 +7,8 @@
  * stored once, frames are compared as the text shows them (a binary's
  * frames by offset, so that ASLR does not make every process's stack
  * differ) and equal stacks are stored once.  A trace without stacks or
- * diagnoses costs nothing.  Records are named by their seq.
+ * diagnoses costs little: the command lines of execs, interned.  Records
+ * are named by their seq.
  */
 #ifndef ZWATCH_FORKSITES_H
 #define ZWATCH_FORKSITES_H
@@ -19,6 +20,8 @@ struct sink;
 struct zw_life;
 struct zw_stack;
 
+/* Longer command lines are cut to this many bytes. */
+#define FORKSITE_ARGV_MAX 512
 /* Longer diagnosis texts (a hostile trace) are cut to this many bytes. */
 #define FORKSITE_TEXT_MAX 1024
 
@@ -43,6 +46,10 @@ unsigned forksites_spawn(const struct forksites *fs, const struct zw_life *l);
  * valid until forksites_free. */
 void forksites_stack(const struct forksites *fs, unsigned id,
 		     struct zw_stack *out);
+/* The command line of l's latest exec, its words joined by spaces (the
+ * bytes as recorded: escape them), or NULL if no exec was seen. */
+const char *forksites_argv(const struct forksites *fs,
+			   const struct zw_life *l);
 /* The latest diagnosis of l, or NULL. */
 const struct forksite_diag *forksites_diag(const struct forksites *fs,
 					   const struct zw_life *l);

@@ -3,6 +3,7 @@
 #include "options.h"
 
 #include "duration.h"
+#include "sink_tui.h"
 #include "srcline.h"
 #include "stack.h"
 #include "util.h"
@@ -38,6 +39,9 @@ static void usage(FILE *fp)
 	      " -q, --quiet           no per-event lines (text): table and summary only\n"
 	      "     --no-summary      no summary at the end (text)\n"
 	      "     --color=WHEN      colour the text: auto, always or never\n"
+	      "     --tui             full-screen live view on the terminal; PROG's\n"
+	      "                       output and the timeline go to --tui-log\n"
+	      "     --tui-log=FILE    where they go meanwhile (default: /dev/null)\n"
 	      "\n"
 	      "Diagnosis:\n"
 	      " -k, --stack           the creating thread's stack at each fork\n"
@@ -93,7 +97,8 @@ static int add_pids(struct options *opts, const char *list)
 int parse_options(int argc, char *argv[], struct options *opts)
 {
 	enum { OPT_COLOR = 256, OPT_NO_SUMMARY, OPT_TARGETS_ONLY,
-	       OPT_FAIL_ON_LEAK, OPT_MAX_ZOMBIE_AGE, OPT_DIAGNOSE };
+	       OPT_FAIL_ON_LEAK, OPT_MAX_ZOMBIE_AGE, OPT_DIAGNOSE, OPT_TUI,
+	       OPT_TUI_LOG };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "pid", required_argument, NULL, 'p' },
@@ -108,6 +113,8 @@ int parse_options(int argc, char *argv[], struct options *opts)
 		{ "no-summary", no_argument, NULL, OPT_NO_SUMMARY },
 		{ "color", required_argument, NULL, OPT_COLOR },
 		{ "colour", required_argument, NULL, OPT_COLOR },
+		{ "tui", no_argument, NULL, OPT_TUI },
+		{ "tui-log", required_argument, NULL, OPT_TUI_LOG },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -171,14 +178,21 @@ int parse_options(int argc, char *argv[], struct options *opts)
 				return usage_error("zwatch", "invalid --color value '%s' "
 						   "(use auto, always or never)", optarg);
 			break;
+		case OPT_TUI:
+			opts->tui = true;
+			break;
+		case OPT_TUI_LOG:
+			opts->tui_log = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
 		case 'V':
 			/* What this build can do, for scripts and the tests. */
-			printf("zwatch %s\nfeatures:%s%s\n", PACKAGE_VERSION,
+			printf("zwatch %s\nfeatures:%s%s%s\n", PACKAGE_VERSION,
 			       STACKER_AVAILABLE ? " stacks" : "",
-			       SRCLINE_AVAILABLE ? " lines" : "");
+			       SRCLINE_AVAILABLE ? " lines" : "",
+			       TUI_AVAILABLE ? " tui" : "");
 			return 0;
 		case ':':
 			return usage_error("zwatch", "option '%s' needs an argument",
@@ -189,6 +203,8 @@ int parse_options(int argc, char *argv[], struct options *opts)
 	}
 	if (opts->npids && optind < argc)
 		return usage_error("zwatch", "%sgive either -p PID or a program to run, not both", "");
+	if (opts->tui_log && !opts->tui)
+		return usage_error("zwatch", "%s--tui-log needs --tui", "");
 	if (opts->targets_only && !opts->npids)
 		return usage_error("zwatch", "%s--targets-only needs -p PID", "");
 	if (opts->npids)

@@ -23,6 +23,8 @@ struct options {
 	double max_zombie_age;	/* --max-zombie-age: also a leak; NAN: none */
 	bool stack;		/* -k: fork call sites */
 	double diagnose;	/* --diagnose: explain zombies older than this; 0 off */
+	bool tui;		/* --tui: the full-screen live view */
+	const char *tui_log;	/* --tui-log: PROG's output meanwhile; NULL: none */
 };
 
 /* Fills *opts from argv.  Returns -1 to go on, or the exit status to end

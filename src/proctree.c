@@ -24,7 +24,7 @@ void proctree_free(struct proctree *t)
 	proctree_init(t);
 }
 
-static long index_of(const struct proctree *t, int pid)
+long proctree_index(const struct proctree *t, int pid)
 {
 	return (long)(uintptr_t)intmap_get(&t->latest, pid) - 1;
 }
@@ -41,7 +41,7 @@ void proctree_add(struct proctree *t, const struct zw_life *l)
 
 const struct zw_life *proctree_find(const struct proctree *t, int pid)
 {
-	long i = index_of(t, pid);
+	long i = proctree_index(t, pid);
 
 	return i >= 0 ? t->recs[i] : NULL;
 }

@@ -28,6 +28,8 @@ void proctree_add(struct proctree *t, const struct zw_life *l);
 /* Links each record to its birth parent and orders them depth first,
  * children by first appearance.  No recursion: chains can be deep. */
 void proctree_build(struct proctree *t);
+/* The index in recs of the latest record of pid, or -1. */
+long proctree_index(const struct proctree *t, int pid);
 /* The latest record of pid, or NULL. */
 const struct zw_life *proctree_find(const struct proctree *t, int pid);
 

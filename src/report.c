@@ -42,6 +42,7 @@ struct report_opts {
 	struct select_opts sel;
 	double max_zombie_age;	/* NAN: no limit */
 	bool fail_on_leak;
+	bool all;		/* --all: unfold processes reaped at once */
 };
 
 static void usage(FILE *fp)
@@ -55,13 +56,16 @@ static void usage(FILE *fp)
 	      "     --format=FMT        text (default), json (lifecycle records),\n"
 	      "                         perfetto (for ui.perfetto.dev) or html\n"
 	      " -o, --output=FILE       write the report to FILE (default: stdout)\n"
+	      " -a, --all               text: list processes reaped at once too\n"
 	      "\n"
 	      "Selection (all must hold):\n"
 	      "     --pid=PID           that process and its descendants\n"
 	      "     --comm=NAME         processes named NAME\n"
 	      "     --since=DUR         alive at or after DUR into the trace\n"
 	      "     --until=DUR         alive at or before DUR into the trace\n"
-	      "     --min-zombie=DUR    zombies for at least DUR\n"
+	      "     --min-zombie=DUR    zombies for at least DUR; also the noise\n"
+	      "                         threshold: shorter zombies are \"reaped at\n"
+	      "                         once\", not highlighted (default 10ms)\n"
 	      "\n"
 	      "Leaks:\n"
 	      "     --fail-on-leak      exit 3 if a process is still a zombie at the end\n"
@@ -128,6 +132,7 @@ static int parse_report_options(int argc, char *argv[], struct report_opts *o)
 		{ "min-zombie", required_argument, NULL, 'Z' },
 		{ "max-zombie-age", required_argument, NULL, 'M' },
 		{ "fail-on-leak", no_argument, NULL, OPT_FAIL },
+		{ "all", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -138,7 +143,7 @@ static int parse_report_options(int argc, char *argv[], struct report_opts *o)
 	o->max_zombie_age = NAN;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:ah", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_FORMAT:
 			if (parse_format(optarg, &o->format) < 0)
@@ -162,6 +167,9 @@ static int parse_report_options(int argc, char *argv[], struct report_opts *o)
 			break;
 		case OPT_FAIL:
 			o->fail_on_leak = true;
+			break;
+		case 'a':
+			o->all = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -203,7 +211,7 @@ static struct sink *output_sink(const struct report_opts *o, FILE *fp,
 static int run_pass(const struct report_opts *o, FILE *in, struct sink *tap,
 		    struct sink *const *inner, size_t n, const bool *by_seq,
 		    size_t nseq, struct trace_header *hdr, bool **selection,
-		    size_t *nsel)
+		    size_t *nsel, struct report_info *info)
 {
 	struct sink *filter = sink_filter_new(&o->sel, inner, n,
 					      o->format == FMT_PERFETTO,
@@ -214,6 +222,10 @@ static int run_pass(const struct report_opts *o, FILE *in, struct sink *tap,
 	int r = trace_read(in, o->file, m, hdr, &st);
 
 	if (r == 0) {
+		/* A run that ended wrote its records at the end. */
+		if (info)
+			info->cut_short = st.cut_short ||
+					  (st.events && !st.lifecycles);
 		model_finish(m, st.t_end);
 		if (selection) {
 			const bool *sel = sink_filter_selection(filter, nsel);
@@ -234,7 +246,8 @@ static int first_pass(const struct report_opts *o, FILE *in, bool **sel,
 		      size_t *nsel)
 {
 	struct trace_header hdr;
-	int r = run_pass(o, in, NULL, NULL, 0, NULL, 0, &hdr, sel, nsel);
+	int r = run_pass(o, in, NULL, NULL, 0, NULL, 0, &hdr, sel, nsel,
+			 NULL);
 
 	trace_header_free(&hdr);
 	if (r < 0)
@@ -285,7 +298,11 @@ static int write_report(const struct report_opts *o, FILE *in, FILE *out,
 	bool sites = o->format == FMT_TEXT || o->format == FMT_HTML;
 	struct forksites *fs = sites ? forksites_new() : NULL;
 	struct sink *tap = sites ? forksites_sink_new(fs) : NULL;
-	struct report_info info = { .file = o->file, .hdr = &hdr, .sites = fs };
+	struct report_info info = {
+		.file = o->file, .hdr = &hdr, .sites = fs, .all = o->all,
+		.threshold = isnan(o->sel.min_zombie) ? REPORT_THRESHOLD_DEFAULT :
+			     o->sel.min_zombie,
+	};
 	struct sink *sinks[2];
 	size_t n = 0, leaks = 0;
 	bool check = o->fail_on_leak || !isnan(o->max_zombie_age);
@@ -295,7 +312,8 @@ static int write_report(const struct report_opts *o, FILE *in, FILE *out,
 	sinks[n++] = output_sink(o, out, &info);
 	if (check)
 		sinks[n++] = leakcheck_sink_new(o->max_zombie_age, stderr);
-	r = run_pass(o, in, tap, sinks, n, by_seq, nseq, &hdr, NULL, NULL);
+	r = run_pass(o, in, tap, sinks, n, by_seq, nseq, &hdr, NULL, NULL,
+		     &info);
 	if (check)
 		leaks = leakcheck_count(sinks[1]);
 	r = close_all(sinks, n, o->output ? o->output : "the report",

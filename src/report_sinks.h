@@ -20,7 +20,14 @@ struct report_info {
 	const char *file;
 	const struct trace_header *hdr;
 	const struct forksites *sites;	/* must outlive the summary */
+	/* Zombies shorter than this are noise: not highlighted, counted
+	 * apart as "reaped at once" (--min-zombie, default 10 ms). */
+	double threshold;
+	bool cut_short;		/* the trace has no end: the run crashed */
+	bool all;		/* text: unfold what was only reaped at once */
 };
+
+#define REPORT_THRESHOLD_DEFAULT 0.010
 
 struct sink *sink_report_text_new(FILE *fp, bool own_fp,
 				  const struct report_info *info);

@@ -40,6 +40,14 @@ static int cmp_edge(const void *a, const void *b)
 	return x->delta - y->delta;	/* releases first at equal times */
 }
 
+bool report_zombie_counts(const struct zw_life *l, double t_end,
+			  double threshold)
+{
+	double z = life_zombie_seconds(l, t_end);
+
+	return l->final == ZW_FINAL_ZOMBIE || (!isnan(z) && z >= threshold);
+}
+
 /* The most zombies at once: a sweep over [zombie_since, reaped). */
 static void find_peak(const struct proctree *t, struct report_stats *rs)
 {
@@ -50,7 +58,8 @@ static void find_peak(const struct proctree *t, struct report_stats *rs)
 	for (size_t i = 0; i < t->len; i++) {
 		const struct zw_life *l = t->recs[i];
 
-		if (isnan(l->zombie_since))
+		if (isnan(l->zombie_since) ||
+		    !report_zombie_counts(l, rs->t_end, rs->threshold))
 			continue;
 		e[n++] = (struct edge){ l->zombie_since, +1 };
 		if (!isnan(l->reaped))
@@ -138,7 +147,10 @@ static void count(const struct zw_life *l, double z, struct report_stats *rs)
 	if (l->final == ZW_FINAL_REAPED || l->final == ZW_FINAL_AUTOREAPED)
 		rs->by_reaper[(unsigned)l->reaper % 5]++;
 	if (!isnan(z)) {
-		rs->zombies++;
+		if (report_zombie_counts(l, rs->t_end, rs->threshold))
+			rs->zombies++;
+		else
+			rs->brief++;
 		rs->total_zombie_seconds += z;
 		if (!rs->longest || z > rs->max) {
 			rs->longest = l;
@@ -148,13 +160,14 @@ static void count(const struct zw_life *l, double z, struct report_stats *rs)
 }
 
 void report_stats_compute(const struct proctree *t, double t_end,
-			  struct report_stats *rs)
+			  double threshold, struct report_stats *rs)
 {
 	double *z = xmalloc((t->len + 1) * sizeof(*z));
 	size_t nz = 0;
 
 	memset(rs, 0, sizeof(*rs));
 	rs->t_end = t_end;
+	rs->threshold = threshold;
 	rs->max = NAN;
 	for (size_t i = 0; i < t->len; i++) {
 		double zs = life_zombie_seconds(t->recs[i], t_end);

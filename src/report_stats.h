@@ -4,6 +4,7 @@
 #ifndef ZWATCH_REPORT_STATS_H
 #define ZWATCH_REPORT_STATS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct proctree;
@@ -20,11 +21,14 @@ struct report_parent {
 
 struct report_stats {
 	double t_end;
-	size_t processes, exited, running, zombies, leaked;
+	double threshold;		/* zombies shorter than this are noise */
+	/* zombies: at least threshold long, or left over; brief: the rest,
+	 * "reaped at once" */
+	size_t processes, exited, running, zombies, brief, leaked;
 	size_t by_reaper[5];		/* indexed by enum zw_reaper */
-	size_t max_concurrent;
+	size_t max_concurrent;		/* of zombies past the threshold */
 	double max_concurrent_at;
-	double p50, p90, max;		/* zombie times; NAN if none */
+	double p50, p90, max;		/* all zombie times; NAN if none */
 	const struct zw_life *longest;
 	double total_zombie_seconds;
 	struct report_parent worst[REPORT_WORST];	/* most zombie-seconds */
@@ -34,6 +38,9 @@ struct report_stats {
 /* Zombie time counts to the release, or to t_end for a zombie left over;
  * it is charged to the parent at the end (the one that had to reap). */
 void report_stats_compute(const struct proctree *t, double t_end,
-			  struct report_stats *rs);
+			  double threshold, struct report_stats *rs);
+/* l was a zombie past the threshold, or is one at the end. */
+bool report_zombie_counts(const struct zw_life *l, double t_end,
+			  double threshold);
 
 #endif

@@ -111,7 +111,8 @@ struct report_view *report_view_finish(struct sink *s,
 	if (!v->tree.len)
 		v->t_end = sum->duration;
 	proctree_build(&v->tree);
-	report_stats_compute(&v->tree, v->t_end, &v->rs);
+	report_stats_compute(&v->tree, v->t_end,
+			     v->info ? v->info->threshold : 0, &v->rs);
 	pick_sites(v);
 	return v;
 }

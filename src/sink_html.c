@@ -1,14 +1,18 @@
-/* sink_html.c - one self-contained HTML page (inline SVG, CSS and a few
- * lines of JS, nothing fetched): a bar per process in tree order, coloured
- * by state, details on hover, the summary table, and where the longest
- * zombies were forked.  Every string from the trace goes through
- * put_html(): the trace file is untrusted input.
+/* sink_html.c - one self-contained HTML page, nothing fetched.  The top
+ * answers the questions as plain tables that need no JavaScript (leaks,
+ * the longest zombies and where they were forked, the worst parents, the
+ * summary); below, a script draws an overview of the run that works as a
+ * minimap and a virtualised process tree, from the records embedded once
+ * as JSON (html_data.c), so that a 30,000-process page stays light.
+ * Every string from the trace goes through put_html() here and through
+ * html_data's one string writer: the trace file is untrusted input.
  */
 #include "config.h"
-#include "decode.h"
 #include "forksites.h"
+#include "html_data.h"
 #include "lifecycle.h"
 #include "proctree.h"
+#include "report_html_js.h"
 #include "report_sinks.h"
 #include "report_stats.h"
 #include "report_view.h"
@@ -22,13 +26,7 @@
 #include <stdarg.h>
 #include <string.h>
 
-#define MAX_ROWS 2000	/* more rows make a page no browser scrolls well */
-#define LABEL_W 280
-#define CHART_W 820
-#define ROW_H 20
-#define TOP 28
-#define INDENT 14
-#define MAX_INDENT 12
+#define MAX_LEAKS 50	/* rows of the leak table; the tree has them all */
 
 /* Text or attribute content, escaped; what sanitize.h escapes is shown
  * as its \xNN text (valid in XML, and no raw control byte in the page). */
@@ -59,33 +57,44 @@ static void put_html(FILE *fp, const char *s)
 static const char css[] =
 	"body{font:14px/1.4 system-ui,sans-serif;margin:16px;color:#222}"
 	"h1{font-size:20px;margin:0 0 4px}.meta{color:#555;margin:0 0 10px}"
+	"h2{font-size:16px;margin:18px 0 6px}"
+	".headline{font-size:15px;margin:6px 0}.headline b{font-size:17px}"
+	".bad{color:#c0392b}.warn{background:#fdecea;border:1px solid #e6a19a;"
+	"padding:6px 10px}"
+	".answers{display:flex;flex-wrap:wrap;gap:0 28px;align-items:flex-start}"
+	"table{border-collapse:collapse;margin:4px 0 8px}"
+	"td,th{border:1px solid #ddd;padding:2px 8px;text-align:left;"
+	"vertical-align:top}th{background:#f5f5f5}"
+	"td.n{text-align:right;font-family:ui-monospace,monospace}"
+	"details pre{margin:2px 0;font:12px ui-monospace,monospace;"
+	"white-space:pre-wrap}"
 	".legend span{display:inline-block;margin-right:14px}"
 	".legend i{display:inline-block;width:14px;height:10px;margin-right:4px;"
 	"vertical-align:middle}"
-	"svg{display:block;border:1px solid #ddd;background:#fff}"
-	"svg text{font:12px ui-monospace,monospace;fill:#222}"
-	"svg .axis text{fill:#777;font-size:11px}svg .axis line{stroke:#eee}"
-	".run{fill:#4a90d9}.zombie{fill:#e8871e}.leak{fill:#c0392b}"
-	".reaped{fill:#2e9e4f}.autoreaped{fill:#8e6bbf}"
-	".proc:hover rect.bg{fill:#f3f6fa}rect.bg{fill:transparent}"
-	"table{border-collapse:collapse;margin-top:14px}"
-	"td,th{border:1px solid #ddd;padding:3px 8px;text-align:left}"
-	"th{background:#f5f5f5}td.n{text-align:right;font-family:monospace}"
-	"#tip{position:fixed;display:none;background:#222;color:#fff;"
-	"padding:6px 8px;border-radius:4px;font:12px monospace;"
-	"white-space:pre;pointer-events:none}"
-	"h2{font-size:16px;margin:18px 0 6px}details.site{margin:3px 0}"
-	"details.site pre{margin:2px 0 6px 18px;font:12px ui-monospace,monospace}";
-
-/* Shows a row's data-tip next to the pointer; marks the page as run. */
-static const char js[] =
-	"(function(){var tip=document.getElementById('tip');"
-	"document.querySelectorAll('.proc').forEach(function(g){"
-	"g.addEventListener('mousemove',function(e){"
-	"tip.textContent=g.getAttribute('data-tip');tip.style.display='block';"
-	"tip.style.left=(e.clientX+14)+'px';tip.style.top=(e.clientY+10)+'px';});"
-	"g.addEventListener('mouseleave',function(){tip.style.display='none';});"
-	"});document.body.setAttribute('data-zwatch-ready','1');})();";
+	"#overview canvas{display:block;border:1px solid #ddd;margin:2px 0;"
+	"cursor:crosshair}#ovl{display:flex;gap:10px;align-items:center}"
+	"#ovl .cap{font-size:12px;color:#555}"
+	"#treebar{display:flex;gap:8px;align-items:center;margin:6px 0}"
+	"#filter{width:400px;padding:3px}"
+	"#tree{position:relative;height:60vh;overflow:auto;border:1px solid #ddd;"
+	"font:12px/20px ui-monospace,monospace}"
+	".row{position:absolute;left:0;right:0;height:20px;white-space:pre;"
+	"cursor:pointer}.row:hover,.row.sel{background:#eef3fa}"
+	".row .lab{position:absolute;left:4px;width:396px;overflow:hidden;"
+	"text-overflow:ellipsis}"
+	".row .tl{position:absolute;left:410px;right:8px;top:5px;height:10px}"
+	".row .tl i{position:absolute;top:0;height:10px;min-width:1px}"
+	".g{color:#999}.tw{color:#555}.dim{color:#888}"
+	".run{background:#4a90d9}.zombie{background:#e8871e}"
+	".leak{background:#c0392b}.brief{background:#bbb}"
+	".reaped{background:#2e9e4f}.autoreaped{background:#8e6bbf}"
+	".hit{font-weight:bold}"
+	"#details{position:fixed;right:12px;bottom:12px;width:460px;max-height:45vh;"
+	"overflow:auto;background:#fff;border:1px solid #999;padding:8px 10px;"
+	"box-shadow:0 2px 8px #0003;font:12px/1.4 ui-monospace,monospace;"
+	"white-space:pre-wrap;display:none}"
+	"#details b{font-family:system-ui,sans-serif}"
+	"#axis span{position:absolute;white-space:nowrap}";
 
 static void put_head(FILE *fp, const struct report_info *info)
 {
@@ -107,140 +116,202 @@ static void put_head(FILE *fp, const struct report_info *info)
 		fputs("</b> &mdash; recorded ", fp);
 		report_put_recorded(fp, hdr, put_html);
 	}
-	fputs("</p>\n<div class=\"legend\"><span><i "
-	      "style=\"background:#4a90d9\"></i>running</span><span><i "
-	      "style=\"background:#e8871e\"></i>zombie</span><span><i "
-	      "style=\"background:#c0392b\"></i>zombie at the end (leak)</span>"
-	      "<span><i style=\"background:#2e9e4f\"></i>reaped</span><span><i "
-	      "style=\"background:#8e6bbf\"></i>autoreaped</span></div>\n", fp);
+	fputs("</p>\n", fp);
+	if (info && info->cut_short)
+		fputs("<p class=\"warn\" id=\"cut\"><b>This trace was cut off</b>: "
+		      "it has no end records, so the recording zwatch was killed "
+		      "or crashed. Processes are shown as it last saw them; "
+		      "&ldquo;running&rdquo; and &ldquo;zombie at the end&rdquo; "
+		      "mean at the cut.</p>\n", fp);
 }
 
-/* A round tick step giving about 8 ticks over [0, t_end]. */
-static double tick_step(double t_end)
+/* A duration in a unit that suits it. */
+static void put_dur(FILE *fp, double s)
 {
-	double raw = t_end / 8, p = pow(10, floor(log10(raw)));
-
-	return raw <= p ? p : raw <= 2 * p ? 2 * p : raw <= 5 * p ? 5 * p : 10 * p;
-}
-
-static void put_axis(FILE *fp, double t_end, int height)
-{
-	double step = tick_step(t_end);
-
-	fputs("<g class=\"axis\">", fp);
-	for (int i = 0; i <= 8 && i * step <= t_end * 1.0001; i++) {
-		double x = LABEL_W + i * step / t_end * CHART_W;
-		double v = i * step;
-
-		fprintf(fp, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>"
-			"<text x=\"%.1f\" y=\"16\">", x, TOP - 6, x, height, x + 2);
-		if (t_end < 1)
-			fprintf(fp, "%g ms", round(v * 1e6) / 1e3);
-		else
-			fprintf(fp, "%g s", round(v * 1e3) / 1e3);
-		fputs("</text>", fp);
-	}
-	fputs("</g>\n", fp);
-}
-
-static void put_tip(FILE *fp, const struct zw_life *l, double t_end)
-{
-	char buf[160];
-	double z = life_zombie_seconds(l, t_end);
-
-	fputs(" data-tip=\"", fp);
-	put_html(fp, l->comm);
-	fprintf(fp, " (%d)&#10;parent %d", l->pid, l->ppid);
-	if (l->parent != l->ppid)
-		fprintf(fp, ", reparented to %d", l->parent);
-	if (!isnan(l->born))
-		fprintf(fp, "&#10;born %.6f s", l->born);
-	if (!isnan(l->exited))
-		fprintf(fp, "&#10;exited %.6f s", l->exited);
-	if (l->has_status && l->exit_signal)
-		fprintf(fp, " (killed by %s%s)", decode_signal_name(l->exit_signal) ?
-			decode_signal_name(l->exit_signal) : "a signal",
-			l->core_dumped ? ", core dumped" : "");
-	else if (l->has_status)
-		fprintf(fp, " (exit %d)", l->exit_code);
-	if (!isnan(z))
-		fprintf(fp, "&#10;zombie %.6f s", z);
-	if (l->final == ZW_FINAL_REAPED && l->reaper == ZW_REAPER_NONE)
-		snprintf(buf, sizeof(buf), "reaped by unknown");
-	else if (l->final == ZW_FINAL_REAPED)
-		snprintf(buf, sizeof(buf), "reaped by %d (%s)", l->reaped_by,
-			 event_reaper_text(l->reaper));
+	if (isnan(s))
+		fputs("-", fp);
+	else if (s < 1e-3)
+		fprintf(fp, "%.0f&#8239;&micro;s", s * 1e6);
+	else if (s < 1)
+		fprintf(fp, "%.1f&#8239;ms", s * 1e3);
 	else
-		snprintf(buf, sizeof(buf), "%s", l->final == ZW_FINAL_ZOMBIE ?
-			 "still a zombie at the end" : life_final_name(l->final));
-	fprintf(fp, "&#10;%s\"", buf);
+		fprintf(fp, "%.3f&#8239;s", s);
 }
 
-static double x_of(double t, double t_end)
+/* A record's pid, linked to its row in the tree. */
+static void put_link(FILE *fp, const struct zw_life *l)
 {
-	return LABEL_W + (t_end > 0 ? t / t_end * CHART_W : 0);
+	fprintf(fp, "<a href=\"#p%u\" class=\"pl\">%d</a> ", l->seq, l->pid);
+	put_html(fp, l && l->comm[0] ? l->comm : "?");
 }
 
-static void put_rect(FILE *fp, const char *cls, double x0, double x1, int y)
+static void put_headline(FILE *fp, const struct report_stats *rs)
 {
-	fprintf(fp, "<rect class=\"%s\" x=\"%.2f\" y=\"%d\" width=\"%.2f\" "
-		"height=\"%d\"/>", cls, x0, y + 4, x1 - x0 < 1 ? 1 : x1 - x0,
-		ROW_H - 8);
+	fputs("<p class=\"headline\" id=\"headline\">", fp);
+	fprintf(fp, "<b%s>%zu</b> zombie%s of at least ",
+		rs->zombies ? " class=\"bad\"" : "", rs->zombies,
+		rs->zombies == 1 ? "" : "s");
+	put_dur(fp, rs->threshold);
+	fprintf(fp, " (at most %zu at once), <b%s>%zu</b> still a zombie at "
+		"the end; %zu processes, %zu reaped at once (a zombie for less "
+		"than ", rs->max_concurrent, rs->leaked ? " class=\"bad\"" : "",
+		rs->leaked, rs->processes, rs->brief);
+	put_dur(fp, rs->threshold);
+	fputs(").</p>\n", fp);
 }
 
-static void put_bars(FILE *fp, const struct zw_life *l, double t_end, int y)
+static void put_leaks(FILE *fp, const struct proctree *t,
+		      const struct report_stats *rs)
 {
-	double born = isnan(l->born) ? 0 : l->born;
-	double zs = l->zombie_since;
-	double gone = isnan(l->reaped) ? t_end : l->reaped;
+	size_t shown = 0;
 
-	if (!(isnan(l->exited) && !isnan(zs) && isnan(l->born)))
-		put_rect(fp, "run", x_of(born, t_end),
-			 x_of(isnan(zs) ? t_end : zs, t_end), y);
-	if (!isnan(zs))
-		put_rect(fp, l->final == ZW_FINAL_ZOMBIE ? "leak" : "zombie",
-			 x_of(zs, t_end), x_of(gone, t_end), y);
-	if (l->final == ZW_FINAL_REAPED || l->final == ZW_FINAL_AUTOREAPED)
-		fprintf(fp, "<rect class=\"%s\" x=\"%.2f\" y=\"%d\" width=\"3\" "
-			"height=\"%d\"/>", life_final_name(l->final),
-			x_of(gone, t_end), y + 1, ROW_H - 2);
-}
+	if (!rs->leaked)
+		return;
+	fputs("<div><h2>Leaks: still a zombie at the end</h2>\n<table id=\"leaks\">"
+	      "<tr><th>zombie</th><th>for</th><th>parent (should reap it)</th>"
+	      "</tr>\n", fp);
+	for (size_t i = 0; i < t->len && shown < MAX_LEAKS; i++) {
+		const struct zw_life *l = t->recs[i], *p;
 
-static void put_row(FILE *fp, const struct zw_life *l, unsigned depth,
-		    double t_end, int y)
-{
-	unsigned d = depth > MAX_INDENT ? MAX_INDENT : depth;
-
-	fputs("<g class=\"proc\"", fp);
-	put_tip(fp, l, t_end);
-	fprintf(fp, "><rect class=\"bg\" x=\"0\" y=\"%d\" width=\"%d\" "
-		"height=\"%d\"/><text x=\"%u\" y=\"%d\">", y, LABEL_W + CHART_W + 10,
-		ROW_H, 6 + d * INDENT, y + ROW_H - 6);
-	if (depth)
-		fputs(depth > MAX_INDENT ? "&#8230; " : "&#9492; ", fp);
-	put_html(fp, l->comm[0] ? l->comm : "?");
-	fprintf(fp, " (%d)</text>", l->pid);
-	put_bars(fp, l, t_end, y);
-	fputs("</g>\n", fp);
-}
-
-static void put_chart(FILE *fp, const struct proctree *t, double t_end)
-{
-	size_t rows = t->len < MAX_ROWS ? t->len : MAX_ROWS;
-	int height = TOP + (int)rows * ROW_H + 4;
-
-	fprintf(fp, "<svg id=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" "
-		"width=\"%d\" height=\"%d\">\n", LABEL_W + CHART_W + 50, height);
-	put_axis(fp, t_end > 0 ? t_end : 1e-6, height);
-	for (size_t k = 0; k < rows; k++) {
-		size_t i = t->order[k];
-
-		put_row(fp, t->recs[i], t->depth[i], t_end, TOP + (int)k * ROW_H);
+		if (l->final != ZW_FINAL_ZOMBIE)
+			continue;
+		shown++;
+		fputs("<tr><td>", fp);
+		put_link(fp, l);
+		fputs("</td><td class=\"n\">", fp);
+		put_dur(fp, life_zombie_seconds(l, rs->t_end));
+		fputs("</td><td>", fp);
+		p = proctree_find(t, l->parent);
+		if (p)
+			put_link(fp, p);
+		else
+			fprintf(fp, "%d", l->parent);
+		fputs("</td></tr>\n", fp);
 	}
-	fputs("</svg>\n", fp);
-	if (rows < t->len)
-		fprintf(fp, "<p>%zu more processes are not drawn; see the "
-			"text or JSON report.</p>\n", t->len - rows);
+	if (rs->leaked > shown)
+		fprintf(fp, "<tr><td colspan=\"3\">and %zu more</td></tr>\n",
+			rs->leaked - shown);
+	fputs("</table></div>\n", fp);
+}
+
+static void put_frames(FILE *fp, const struct report_view *v, unsigned id)
+{
+	struct zw_stack st;
+
+	report_view_stack(v, id, &st);
+	for (size_t i = 0; i < st.n; i++) {
+		fprintf(fp, "\n#%-2zu ", i);
+		sink_put_frame(fp, &st.frames[i], put_html);
+	}
+}
+
+/* Where a site was forked and its diagnosis, folded. */
+static void put_site_details(FILE *fp, const struct report_view *v,
+			     const struct report_site *site)
+{
+	const struct forksite_diag *d = site->diag;
+
+	if (!site->spawn && !d) {
+		fputs(isnan(site->rec->born) ? "forked before tracing" :
+		      v->have_sites ? "not recorded" : "not in this trace "
+		      "(<code>zwatch -k</code>)", fp);
+		return;
+	}
+	fprintf(fp, "<details class=\"site\" id=\"site-%d\"><summary>",
+		site->rec->pid);
+	fputs(site->spawn ? "fork stack" : "", fp);
+	fputs(d ? (site->spawn ? ", diagnosis" : "diagnosis") : "", fp);
+	fputs("</summary><pre>", fp);
+	if (site->spawn) {
+		fputs("forked at:", fp);
+		put_frames(fp, v, site->spawn);
+	}
+	if (d) {
+		fprintf(fp, "%sdiagnosed at %.6f s: ", site->spawn ? "\n\n" : "",
+			d->t);
+		put_html(fp, d->text);
+		if (d->stack) {
+			fprintf(fp, "\nparent %d was at:", d->parent);
+			put_frames(fp, v, d->stack);
+		}
+	}
+	fputs("</pre></details>", fp);
+}
+
+/* "reaped by PID comm (kind)", the comm when the reaper has a record. */
+static void put_reaper(FILE *fp, const struct proctree *t,
+		       const struct zw_life *l)
+{
+	const struct zw_life *by = proctree_find(t, l->reaped_by);
+
+	if (l->reaper == ZW_REAPER_NONE) {
+		fputs("</td><td>reaped by unknown", fp);
+		return;
+	}
+	fprintf(fp, "</td><td>reaped by %d ", l->reaped_by);
+	if (by)
+		put_html(fp, by->comm);
+	fprintf(fp, " (%s)", event_reaper_text(l->reaper));
+}
+
+static void put_longest(FILE *fp, const struct report_view *v)
+{
+	double thr = v->rs.threshold;
+	size_t k;
+
+	for (k = 0; k < v->nsites; k++)
+		if (v->sites[k].zombie >= thr ||
+		    v->sites[k].rec->final == ZW_FINAL_ZOMBIE)
+			break;
+	if (k == v->nsites)
+		return;
+	fputs("<div><h2>Longest zombies</h2>\n<table id=\"longest\"><tr>"
+	      "<th>zombie</th><th>for</th><th>fate</th><th>where it was forked"
+	      "</th></tr>\n", fp);
+	for (k = 0; k < v->nsites; k++) {
+		const struct report_site *site = &v->sites[k];
+		const struct zw_life *l = site->rec;
+
+		if (site->zombie < thr && l->final != ZW_FINAL_ZOMBIE)
+			continue;
+		fputs("<tr><td>", fp);
+		put_link(fp, l);
+		fputs("</td><td class=\"n\">", fp);
+		put_dur(fp, site->zombie);
+		if (l->final == ZW_FINAL_ZOMBIE)
+			fputs("</td><td>still a zombie", fp);
+		else if (l->final == ZW_FINAL_REAPED)
+			put_reaper(fp, &v->tree, l);
+		else
+			fputs("</td><td>autoreaped", fp);
+		fputs("</td><td>", fp);
+		put_site_details(fp, v, site);
+		fputs("</td></tr>\n", fp);
+	}
+	fputs("</table></div>\n", fp);
+}
+
+static void put_worst(FILE *fp, const struct report_stats *rs)
+{
+	if (!rs->nworst || !rs->zombies)
+		return;
+	fputs("<div><h2>Worst parents</h2>\n<table id=\"worst\"><tr><th>parent"
+	      "</th><th>zombie time of its children</th><th>zombies</th></tr>\n",
+	      fp);
+	for (size_t i = 0; i < rs->nworst; i++) {
+		const struct zw_life *p = rs->worst[i].rec;
+
+		fputs("<tr><td>", fp);
+		if (p)
+			put_link(fp, p);
+		else
+			fprintf(fp, "%d", rs->worst[i].pid);
+		fputs("</td><td class=\"n\">", fp);
+		put_dur(fp, rs->worst[i].seconds);
+		fprintf(fp, "</td><td class=\"n\">%zu</td></tr>\n",
+			rs->worst[i].zombies);
+	}
+	fputs("</table></div>\n", fp);
 }
 
 static void row(FILE *fp, const char *key, const char *fmt, ...)
@@ -259,91 +330,66 @@ static void row(FILE *fp, const char *key, const char *fmt, ...)
 
 static void put_summary(FILE *fp, const struct report_stats *rs)
 {
-	fputs("<table class=\"summary\" id=\"summary\">\n", fp);
+	fputs("<div><h2>Summary</h2>\n<table class=\"summary\" id=\"summary\">\n",
+	      fp);
 	row(fp, "processes", "%zu (%zu exited, %zu running at the end) in %.6f s",
 	    rs->processes, rs->exited, rs->running, rs->t_end);
-	row(fp, "zombies", "%zu, at most %zu at once", rs->zombies,
-	    rs->max_concurrent);
-	if (rs->zombies)
+	row(fp, "zombies", "%zu of at least %g ms, at most %zu at once",
+	    rs->zombies, rs->threshold * 1e3, rs->max_concurrent);
+	row(fp, "reaped at once", "%zu (a zombie for less than %g ms)",
+	    rs->brief, rs->threshold * 1e3);
+	if (rs->zombies + rs->brief)
 		row(fp, "zombie time", "p50 %.6f s, p90 %.6f s, max %.6f s, "
-		    "total %.6f s", rs->p50, rs->p90, rs->max,
+		    "total %.6f s (all zombies)", rs->p50, rs->p90, rs->max,
 		    rs->total_zombie_seconds);
 	row(fp, "reaped by", "parent %zu, subreaper %zu, init %zu, autoreap %zu",
 	    rs->by_reaper[ZW_REAPER_PARENT], rs->by_reaper[ZW_REAPER_SUBREAPER],
 	    rs->by_reaper[ZW_REAPER_INIT], rs->by_reaper[ZW_REAPER_AUTOREAP]);
 	row(fp, "leaks", "%zu still a zombie at the end", rs->leaked);
-	fputs("</table>\n", fp);
+	fputs("</table></div>\n", fp);
 }
 
-static void put_worst(FILE *fp, const struct report_stats *rs)
+static void put_answers(FILE *fp, const struct report_view *v)
 {
-	if (!rs->nworst)
-		return;
-	fputs("<table id=\"worst\"><tr><th>parent</th><th>comm</th>"
-	      "<th>zombie-seconds of its children</th><th>zombies</th></tr>\n", fp);
-	for (size_t i = 0; i < rs->nworst; i++) {
-		fprintf(fp, "<tr><td class=\"n\">%d</td><td>", rs->worst[i].pid);
-		put_html(fp, rs->worst[i].rec ? rs->worst[i].rec->comm : "?");
-		fprintf(fp, "</td><td class=\"n\">%.6f</td><td class=\"n\">%zu"
-			"</td></tr>\n", rs->worst[i].seconds, rs->worst[i].zombies);
-	}
-	fputs("</table>\n", fp);
+	fputs("<section id=\"answers\">\n", fp);
+	put_headline(fp, &v->rs);
+	fputs("<div class=\"answers\">\n", fp);
+	put_leaks(fp, &v->tree, &v->rs);
+	put_longest(fp, v);
+	put_worst(fp, &v->rs);
+	put_summary(fp, &v->rs);
+	fputs("</div></section>\n", fp);
 }
 
-static void put_frames(FILE *fp, const struct report_view *v, unsigned id)
+/* The script fills these; without it the tables above are the report. */
+static void put_views(FILE *fp)
 {
-	struct zw_stack st;
-
-	report_view_stack(v, id, &st);
-	for (size_t i = 0; i < st.n; i++) {
-		fprintf(fp, "\n#%-2zu ", i);
-		sink_put_frame(fp, &st.frames[i], put_html);
-	}
-}
-
-static void put_site(FILE *fp, const struct report_view *v,
-		     const struct report_site *site)
-{
-	const struct forksite_diag *d = site->diag;
-	const struct zw_life *l = site->rec;
-
-	fprintf(fp, "<details class=\"site\" id=\"site-%d\"><summary>%d ",
-		l->pid, l->pid);
-	put_html(fp, l->comm[0] ? l->comm : "?");
-	fprintf(fp, ", zombie %.6f s%s</summary><pre>", site->zombie,
-		l->final == ZW_FINAL_ZOMBIE ? ", still a zombie at the end" : "");
-	if (site->spawn) {
-		fputs("forked at:", fp);
-		put_frames(fp, v, site->spawn);
-	} else {
-		fputs(isnan(l->born) ? "forked before tracing began" :
-		      "fork site not recorded", fp);
-	}
-	if (d) {
-		fprintf(fp, "\n\ndiagnosed at %.6f s: ", d->t);
-		put_html(fp, d->text);
-		if (d->stack) {
-			fprintf(fp, "\nparent %d was at:", d->parent);
-			put_frames(fp, v, d->stack);
-		}
-	}
-	fputs("</pre></details>\n", fp);
-}
-
-static void put_sites(FILE *fp, const struct report_view *v)
-{
-	if (!v->nsites)
-		return;
-	if (!v->have_sites) {
-		fputs("<p id=\"forksites\">Fork sites are not in this trace "
-		      "(<code>zwatch -k -w FILE</code> records them).</p>\n", fp);
-		return;
-	}
-	fputs("<h2>Fork sites of the longest zombies</h2>\n"
-	      "<div id=\"forksites\">\n", fp);
-	for (size_t k = 0; k < v->nsites; k++)
-		put_site(fp, v, &v->sites[k]);
-	fputs("</div>\n", fp);
+	fputs("<noscript><p><i>The overview and the process tree need "
+	      "JavaScript; the tables above do not.</i></p></noscript>\n"
+	      "<section id=\"overview\" hidden><h2>Overview</h2>\n"
+	      "<div id=\"ovl\"><span class=\"cap\">drag across a chart to zoom "
+	      "the tree's timeline</span><button id=\"reset\">reset zoom</button>"
+	      "<span id=\"range\" class=\"cap\"></span></div>\n"
+	      "<div class=\"cap\">processes alive (blue) and zombies (orange) "
+	      "over time</div><canvas id=\"c-alive\" height=\"90\"></canvas>\n"
+	      "<div class=\"cap\">exits over time</div>"
+	      "<canvas id=\"c-exits\" height=\"60\"></canvas>\n"
+	      "<div class=\"cap\">zombie lifetimes (count per decade; grey: below "
+	      "the threshold)</div><canvas id=\"c-hist\" height=\"90\"></canvas>\n"
+	      "</section>\n"
+	      "<section id=\"treesec\" hidden><h2>Processes</h2>\n"
+	      "<div class=\"legend\"><span><i class=\"run\"></i>running</span>"
+	      "<span><i class=\"zombie\"></i>zombie</span><span><i class=\"leak\">"
+	      "</i>zombie at the end (leak)</span><span><i class=\"brief\"></i>"
+	      "reaped at once</span><span><i class=\"reaped\"></i>reaped</span>"
+	      "<span><i class=\"autoreaped\"></i>autoreaped</span></div>\n"
+	      "<div id=\"treebar\"><input id=\"filter\" type=\"search\" "
+	      "placeholder=\"filter: comm, pid, argv, exit status (e.g. exit 1, "
+	      "SIGKILL)\"><button id=\"expand\">expand all</button>"
+	      "<button id=\"collapse\">collapse</button>"
+	      "<span id=\"count\" class=\"cap\"></span></div>\n"
+	      "<div id=\"tree\"><div id=\"rows\"></div></div>\n</section>\n"
+	      "<div id=\"details\"></div>\n", fp);
 }
 
 static void html_summary(struct sink *s, const struct zw_summary *sum)
@@ -352,12 +398,12 @@ static void html_summary(struct sink *s, const struct zw_summary *sum)
 	FILE *fp = s->fp;
 
 	put_head(fp, v->info);
-	put_chart(fp, &v->tree, v->t_end);
-	put_summary(fp, &v->rs);
-	put_worst(fp, &v->rs);
-	put_sites(fp, v);
-	fprintf(fp, "<div id=\"tip\"></div>\n<script>%s</script>\n"
-		"</body></html>\n", js);
+	put_answers(fp, v);
+	put_views(fp);
+	fputs("<script type=\"application/json\" id=\"zw-data\">", fp);
+	html_data_put(fp, v);
+	fprintf(fp, "</script>\n<script>%s</script>\n</body></html>\n",
+		report_html_js);
 	sink_check(s);
 }
 

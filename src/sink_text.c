@@ -25,11 +25,15 @@ static const char *col(const struct sink *s, const char *code)
 	return s->color ? code : "";
 }
 
-static const char *event_color(enum zw_event_type t)
+/* A normal exit 0 is no alarm: only a failure or a signal is coloured. */
+static const char *event_color(const struct zw_event *ev)
 {
-	switch (t) {
+	switch (ev->type) {
 	case ZW_EV_SPAWN: return C_BLUE;
-	case ZW_EV_EXIT: return C_YELLOW;
+	case ZW_EV_EXIT:
+		if (ev->exit.signal)
+			return C_RED;
+		return ev->exit.code ? C_YELLOW : "";
 	case ZW_EV_REAP: return C_GREEN;
 	case ZW_EV_REPARENT: return C_RED;
 	case ZW_EV_DIAGNOSIS: return C_RED;
@@ -94,7 +98,8 @@ static void put_details(struct sink *s, const struct zw_event *ev,
 		break;
 	case ZW_EV_EXIT:
 		put_status(fp, ev->exit.code, ev->exit.signal, ev->exit.core_dumped);
-		fprintf(fp, ", %szombie%s", col(s, C_RED), col(s, C_RESET));
+		/* every exit makes a zombie for a moment: nothing to shout */
+		fprintf(fp, ", %szombie%s", col(s, C_DIM), col(s, C_RESET));
 		break;
 	case ZW_EV_SIGNAL:
 		si_code = decode_si_code(ev->signal.signo, ev->signal.code);
@@ -167,7 +172,7 @@ static void text_event(struct sink *s, const struct zw_event *ev,
 	if (s->quiet && ev->type != ZW_EV_DIAGNOSIS)
 		return;
 	fprintf(s->fp, "%11.6f %7d %-15s %s%-8s%s ", ev->t, ev->pid,
-		sanitize_str(cb, sizeof(cb), l ? l->comm : "?"), col(s, event_color(ev->type)),
+		sanitize_str(cb, sizeof(cb), l ? l->comm : "?"), col(s, event_color(ev)),
 		event_type_name(ev->type), col(s, C_RESET));
 	put_details(s, ev, l);
 	fputc('\n', s->fp);
@@ -282,5 +287,12 @@ struct sink *sink_text_new(FILE *fp, bool own_fp, bool color, bool quiet)
 	s->own_fp = own_fp;
 	s->color = color;
 	s->quiet = quiet;
+	/* stderr, shared with the traced program's own output, is unbuffered:
+	 * each piece of a line would be a write() of its own, and the
+	 * program's output would land in the middle of our lines.  Whole
+	 * lines, each one write(), cannot be cut so (-o FILE avoids sharing
+	 * at all). */
+	if (!own_fp)
+		setvbuf(fp, NULL, _IOLBF, 1 << 14);
 	return s;
 }

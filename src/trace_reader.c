@@ -643,8 +643,10 @@ static int feed_object(struct reader *rd, struct json_object *o,
 
 	if (!name)
 		return bad ? -1 : fail(rd, "no \"event\" name");
-	if (!strcmp(name, "lifecycle"))
+	if (!strcmp(name, "lifecycle")) {
+		st->lifecycles++;
 		return 0;	/* the model derives these again */
+	}
 	if (!strcmp(name, "header"))
 		return fail(rd, "a second header line (two traces in one file?)");
 	type = event_type(name);
@@ -809,6 +811,7 @@ static int read_one(struct reader *rd, char *line, size_t len, bool last,
 		       "interrupted?); using the %zu events before it",
 		       rd->name, rd->line, st->events);
 		st->warnings++;
+		st->cut_short = true;
 		return 0;
 	}
 	if (!o)

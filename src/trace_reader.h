@@ -49,6 +49,9 @@ struct trace_stats {
 	double t_end;		/* latest event time seen (0 if none) */
 	size_t error_line;	/* line of the error, 0: none or not a line's */
 	int warnings;		/* truncated last line, unknown event types */
+	size_t lifecycles;	/* "lifecycle" lines: a run that ended writes
+				 * them at the end, a crashed one none */
+	bool cut_short;		/* the last line was cut short */
 };
 
 /* Reads the trace fp (called name in messages) and feeds its events to m;

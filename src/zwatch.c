@@ -7,6 +7,7 @@
 #include "ps.h"
 #include "report.h"
 #include "sink.h"
+#include "sink_tui.h"
 #include "tracer.h"
 #include "util.h"
 
@@ -66,6 +67,35 @@ static struct sink *make_sink(const struct options *opts, FILE *fp)
 	return s;
 }
 
+/* What the live view's title says is traced. */
+static void tui_title(const struct options *opts, char *buf, size_t n)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	if (opts->npids)
+		len += (size_t)snprintf(buf, n, "-p");
+	for (size_t i = 0; i < opts->npids && len < n; i++)
+		len += (size_t)snprintf(buf + len, n - len, "%s%d", i ? "," : " ",
+					opts->pids[i]);
+	for (int i = 0; opts->argv && i < opts->argc && len < n; i++)
+		len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? " " : "",
+					opts->argv[i]);
+}
+
+/* --tui: the view takes the terminal first, so that stderr (the
+ * timeline, unless -o) goes to the log with PROG's output. */
+static struct sink *make_tui(const struct options *opts)
+{
+	char title[160];
+	FILE *tty;
+
+	if (tui_take_terminal(opts->tui_log, &tty) < 0)
+		return NULL;
+	tui_title(opts, title, sizeof(title));
+	return sink_tui_new(tty, title, opts->tui_log);
+}
+
 /* Closes the sinks; a write error turns a success into failure. */
 static int close_sinks(struct sink **sinks, const char *const *names,
 		       size_t n, int ret)
@@ -85,8 +115,8 @@ static int close_sinks(struct sink **sinks, const char *const *names,
 int main(int argc, char *argv[])
 {
 	struct options opts;
-	struct sink *sinks[3], *leaks = NULL;
-	const char *names[3];
+	struct sink *sinks[4] = { NULL }, *leaks = NULL;
+	const char *names[4] = { NULL };
 	struct outfile out, rec;
 	struct model *model;
 	size_t n = 0;
@@ -101,10 +131,18 @@ int main(int argc, char *argv[])
 		free_options(&opts);
 		return ret;
 	}
+	if (opts.tui) {
+		names[n] = "the live view";
+		sinks[n] = make_tui(&opts);
+		if (!sinks[n++]) {
+			free_options(&opts);
+			return 1;
+		}
+	}
 	ret = open_outputs(&opts, &out, &rec);
 	if (ret) {
 		free_options(&opts);
-		return ret;
+		return close_sinks(sinks, names, n, ret);
 	}
 	/* The sinks own the files from here. */
 	names[n] = opts.output ? opts.output : "the report";

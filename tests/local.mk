@@ -404,3 +404,14 @@ stress-kill: zwatch tests/scn/inject_victim
 	abs_top_builddir='$(abs_top_builddir)' abs_top_srcdir='$(abs_top_srcdir)' \
 		ZWTEST_KILL_RUNS=200 python3 $(srcdir)/tests/e2e/test_kill_random.py
 .PHONY: stress-kill
+# --- pictures (issue 15) ---
+# The HTML report at 15, 1,500 and 30,000 processes in headless Chromium,
+# from synthetic build-like traces; the text tree; the live TUI in tmux.
+check_PROGRAMS += tests/scn/tui_churn
+tests_scn_tui_churn_SOURCES = tests/scn/tui_churn.c tests/scn/scn.h
+PICTURES_E2E_TESTS = \
+	tests/e2e/test_report_html_scale.py \
+	tests/e2e/test_report_text_tree.py \
+	tests/e2e/test_tui.py
+TESTS += $(PICTURES_E2E_TESTS)
+EXTRA_DIST += $(PICTURES_E2E_TESTS) tests/gen_tree_trace.py

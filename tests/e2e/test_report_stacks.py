@@ -72,7 +72,7 @@ def check_text(t, rec, worker, spawn, diag):
     if not t.check(block, "text: the worker has a fork-site entry", out):
         return
     t.check(re.match(rf"^  {worker} forksite, zombie 0\.[4-9]\d+ s, reaped by "
-                     rf"\d+ \(parent\), forked at:$", block[0]),
+                     rf"\d+ (\S+ )?\(parent\), forked at:$", block[0]),
             "text: pid, comm, zombie time and fate", block[0])
     want = [frame_text(f) for f in spawn["stack"]]
     got = frames_of(block, 1)
