@@ -114,7 +114,7 @@ static void put_time(FILE *fp, double t)
 static void put_row(FILE *fp, const struct zw_life *l, unsigned depth,
 		    double t_end)
 {
-	char name[96], what[48], cb[SANITIZE_COMM_BUF];
+	char name[SANITIZE_COMM_BUF + 32], what[48], cb[SANITIZE_COMM_BUF];
 	unsigned d = depth > MAX_INDENT ? MAX_INDENT : depth;
 
 	if (depth)
