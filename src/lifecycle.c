@@ -4,6 +4,7 @@
  */
 #include "config.h"
 #include "lifecycle.h"
+#include "sanitize.h"
 #include "intmap.h"
 #include "sink.h"
 #include "util.h"
@@ -84,8 +85,13 @@ static struct zw_life *get_life(struct model *m, int pid)
 static void set_comm(struct zw_life *l, const char *comm)
 {
 	if (comm && *comm) {
-		strncpy(l->comm, comm, sizeof(l->comm) - 1);
-		l->comm[sizeof(l->comm) - 1] = '\0';
+		size_t n = strnlen(comm, sizeof(l->comm));
+
+		/* a longer one (a crafted trace) is cut between characters */
+		if (n == sizeof(l->comm))
+			n = utf8_cut(comm, n - 1);
+		memcpy(l->comm, comm, n);
+		l->comm[n] = '\0';
 	}
 }
 

@@ -25,7 +25,9 @@ struct zw_life {
 	int ppid;		/* real parent at birth */
 	int creator;		/* who called fork/clone (differs with CLONE_PARENT) */
 	int parent;		/* current parent (after reparenting) */
-	char comm[16];
+	/* 15 bytes live; read back from a trace, a byte that was not UTF-8
+	 * comes as a two-byte character (U+0080..U+00FF): room for those */
+	char comm[32];
 	double born;		/* NAN: existed before tracing */
 	double exited;		/* NAN: not exited, or exited before tracing */
 	double zombie_since;	/* exited, or attach time for a pre-existing zombie */

@@ -18,8 +18,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Room for a comm (15 bytes) with every byte escaped, and its NUL. */
-#define SANITIZE_COMM_BUF (15 * 4 + 1)
+/* Room for a record's comm (31 bytes, see struct zw_life) with every
+ * byte escaped, and its NUL. */
+#define SANITIZE_COMM_BUF (31 * 4 + 1)
 
 /* Length (1..4) of the valid UTF-8 sequence at s and its code point in
  * *cp, or 0 if the byte at s does not start one (also for NUL). */

@@ -107,6 +107,10 @@ def test(t):
     t.check(EVIL[:-1] in diag, "JSON: the comm comes back as set", diag)
     t.check(latin1_where_invalid(CSI) in diag,
             "JSON: the C1 comm comes back as set", diag)
+    seen = set("".join(c for c in comms if c))
+    missing = set(latin1_where_invalid(NAME)) - seen
+    t.check(not missing, "JSON: the comms hold every byte value but '/'",
+            sorted(missing))
     execs = [r for r in live if r.get("event") == "exec"
              and len(r.get("argv") or []) == 3]
     if t.check(len(execs) == 1, "JSON: the copy's exec event", execs):

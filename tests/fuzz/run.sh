@@ -17,7 +17,7 @@ CC=${FUZZ_CC:-clang}
 flags="-g -O1 -std=c11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 srcs="trace_reader decode event lifecycle intmap util sink sink_json sink_text
       sink_report sink_perfetto sink_html proctree report_stats report_view
-      forksites"
+      forksites sanitize"
 mkdir -p "$work"
 objs=
 for s in $srcs; do

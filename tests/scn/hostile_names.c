@@ -10,8 +10,10 @@
  * The copy names itself with a C1 CSI (the single byte 0x9b and the
  * UTF-8 U+009B) and DEL, then forks a child with the first name that
  * exits at once and lingers as a zombie for 300 ms, long enough for a
- * --diagnose=100ms line about it and its parent.  Prints
- * "copy pid=P" and "child pid=P"; exits 0 if all went as planned.
+ * --diagnose=100ms line about it and its parent.  Then it runs the
+ * copy under 17 more names, 15 bytes of that name each, so that the
+ * comms the kernel derives from them hold every byte value but '/'.
+ * Prints "copy pid=P" and "child pid=P"; exits 0 if all went as planned.
  */
 #define _GNU_SOURCE 1
 #include "scn.h"
@@ -60,6 +62,38 @@ static int copy_main(void)
 	return 0;
 }
 
+/* Runs path (a hard link of the copy) as "NAME quit"; 0 if it exited 0. */
+static int run_quit(const char *path)
+{
+	char *args[] = { (char *)path, "quit", NULL };
+	pid_t pid = scn_fork();
+	int status;
+
+	if (pid == 0) {
+		execv(path, args);
+		scn_die("execv");
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		scn_die("waitpid");
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+}
+
+/* The copy under names of 15 bytes of name each (the comm's length). */
+static int run_as_chunks(const char *dir, const char *copy, const char *name)
+{
+	char path[4096];
+	int bad = 0;
+
+	for (size_t off = 0; off < strlen(name); off += 15) {
+		snprintf(path, sizeof(path), "%s/%.15s", dir, name + off);
+		unlink(path);	/* from an earlier run in the same DIR */
+		if (link(copy, path) < 0)
+			scn_die("link");
+		bad |= run_quit(path);
+	}
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
 	char name[256], every[256], path[4096];
@@ -69,6 +103,8 @@ int main(int argc, char **argv)
 	int status;
 
 	scn_init(20);
+	if (argc == 2 && !strcmp(argv[1], "quit"))
+		return 0;
 	if (argc == 3 && !strcmp(argv[1], "copy"))
 		return copy_main();
 	if (argc != 2)
@@ -94,5 +130,7 @@ int main(int argc, char **argv)
 	}
 	if (waitpid(pid, &status, 0) != pid)
 		scn_die("waitpid");
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return 1;
+	return run_as_chunks(argv[1], path, name);
 }
