@@ -36,7 +36,6 @@
 /* Bounds for what one file may cost, whatever it claims to hold. */
 #define MAX_SYMS (1u << 22)
 #define MAX_NAMES (256u << 20)	/* bytes of symbol names */
-#define MAX_SECTIONS 65536
 #define BUILD_ID_MAX 64		/* bytes; GNU ld writes 20 (sha1) */
 /* How far back a lookup looks for a symbol that encloses a smaller one
  * (hand-written assembly does that); compilers do not nest functions. */
@@ -46,14 +45,9 @@ struct segment {
 	uint64_t offset, filesz, vaddr;
 };
 
-struct range {
-	uint64_t start, end;
-};
-
 struct fsym {
 	uint64_t addr, size;
 	uint32_t name;		/* offset in elf_file.names */
-	uint16_t shndx;
 	uint8_t rank;		/* among aliases: global 0, weak 1, local 2 */
 };
 
@@ -68,8 +62,6 @@ struct elf_file {
 	char build_id[2 * BUILD_ID_MAX + 1];	/* "" when none */
 	struct segment *segs;
 	size_t nsegs;
-	struct range *sects;	/* by section index; {0, 0} unless SHF_ALLOC */
-	size_t nsects;
 	struct fsym *syms;
 	size_t nsyms;
 	char *names;
@@ -101,14 +93,12 @@ static void drop_tables(struct elf_file *f)
 	f->lines = NULL;
 	f->elf = NULL;
 	free(f->segs);
-	free(f->sects);
 	free(f->syms);
 	free(f->names);
 	f->segs = NULL;
-	f->sects = NULL;
 	f->syms = NULL;
 	f->names = NULL;
-	f->nsegs = f->nsects = f->nsyms = f->names_len = f->names_cap = 0;
+	f->nsegs = f->nsyms = f->names_len = f->names_cap = 0;
 }
 
 static void clear_file(struct elf_file *f)
@@ -195,27 +185,6 @@ static void read_build_id(struct elf_file *f, Elf *elf)
 	}
 }
 
-/* Where each allocated section lies: the fallback to the nearest
- * preceding symbol must not cross into another section. */
-static void read_sections(struct elf_file *f, Elf *elf)
-{
-	Elf_Scn *scn = NULL;
-	size_t n;
-
-	if (elf_getshdrnum(elf, &n) != 0 || n == 0 || n > MAX_SECTIONS)
-		return;
-	f->sects = xcalloc(n, sizeof(*f->sects));
-	f->nsects = n;
-	while ((scn = elf_nextscn(elf, scn))) {
-		size_t i = elf_ndxscn(scn);
-		GElf_Shdr sh;
-
-		if (i < n && gelf_getshdr(scn, &sh) && (sh.sh_flags & SHF_ALLOC))
-			f->sects[i] = (struct range){ sh.sh_addr,
-						      sh.sh_addr + sh.sh_size };
-	}
-}
-
 static Elf_Scn *find_section(Elf *elf, GElf_Word type, GElf_Shdr *sh)
 {
 	Elf_Scn *scn = NULL;
@@ -279,7 +248,6 @@ static void add_symbol(struct elf_file *f, Elf *elf, size_t strndx,
 		return;
 	fs->addr = s->st_value;
 	fs->size = s->st_size;
-	fs->shndx = s->st_shndx;
 	fs->rank = rank_of(s);
 	f->nsyms++;
 }
@@ -378,7 +346,6 @@ static int load(struct elf_file *f, int fd, unsigned flags)
 	if (err)
 		goto out;
 	read_build_id(f, elf);
-	read_sections(f, elf);
 	read_symbols(f, elf);
 	if ((flags & ELFSYM_LINES) && (f->lines = srcline_open(elf))) {
 		/* All it needs is read: the descriptor can go. */
@@ -478,25 +445,19 @@ static long last_at_or_before(const struct elf_file *f, uint64_t addr)
 	return (long)lo - 1;
 }
 
-static bool in_section(const struct elf_file *f, const struct fsym *s,
-		       uint64_t addr)
-{
-	return s->shndx < f->nsects && addr >= f->sects[s->shndx].start &&
-	       addr < f->sects[s->shndx].end;
-}
-
-/* A symbol that contains addr; else the nearest before it in the same
- * section (code without a symbol of its own, in a .dynsym-only file). */
+/* A symbol that contains addr, by its size: never the nearest one below
+ * when that one ends before addr (a stripped file's .dynsym names only
+ * the exported functions; the code between them is someone else's, and
+ * "exported+0x514" would name the wrong function).  Such a frame stays
+ * binary+offset. */
 static const struct fsym *find_symbol(const struct elf_file *f, uint64_t addr)
 {
 	long last = last_at_or_before(f, addr);
 
-	if (last < 0)
-		return NULL;
 	for (long i = last; i >= 0 && last - i < ENCLOSING_SCAN; i--)
 		if (addr - f->syms[i].addr < f->syms[i].size)
 			return &f->syms[i];
-	return in_section(f, &f->syms[last], addr) ? &f->syms[last] : NULL;
+	return NULL;
 }
 
 int elfsym_lookup(struct elfsym *es, const char *path, unsigned long off,
