@@ -28,11 +28,15 @@ struct mapping {
 
 /* libunwind state for one thread, kept between captures so that what it
  * learnt about the process's ELF files (its caches) serves the next fork
- * from the same place: a fork storm unwinds the same code every time. */
+ * from the same place: a fork storm unwinds the same code every time.
+ * libunwind reaches the thread through the accessors below, which pass
+ * its ptrace accessors ui, except for the registers a leaf without CFI
+ * is stepped past with (see step_syscall_leaf). */
 struct unwinder {
 	unw_addr_space_t as;
 	void *ui;
 	int pid;
+	unw_word_t ip, sp;	/* while overriding: the thread's ip, sp */
 };
 
 struct stacker {
@@ -48,13 +52,70 @@ struct stacker {
 	char files[ZW_STACK_MAX][4096];
 	char bins[ZW_STACK_MAX][4096];	/* a re-read of the maps frees theirs */
 	bool reread;			/* the maps were re-read this capture */
+	char *cut[16];			/* binaries whose cut stacks were told */
+	size_t ncut;
 };
+
+/* libunwind-ptrace's accessors, whose argument is their own state (ui),
+ * also where libunwind-ptrace calls them itself: the unwinder whose
+ * registers are overridden is found by its address space instead.  Only
+ * one capture runs at a time.  Writes are refused: an unwind only reads,
+ * and must never change the tracee. */
+static const struct unwinder *overriding;
+
+static int acc_access_mem(unw_addr_space_t as, unw_word_t addr,
+			  unw_word_t *val, int write, void *arg)
+{
+	if (write)
+		return -UNW_EINVAL;
+	return _UPT_access_mem(as, addr, val, 0, arg);
+}
+
+static int acc_access_reg(unw_addr_space_t as, unw_regnum_t reg,
+			  unw_word_t *val, int write, void *arg)
+{
+	const struct unwinder *u = overriding;
+
+	if (write)
+		return -UNW_EREADONLYREG;
+	if (u && u->as == as && (reg == UNW_REG_IP || reg == UNW_REG_SP)) {
+		*val = reg == UNW_REG_IP ? u->ip : u->sp;
+		return 0;
+	}
+	return _UPT_access_reg(as, reg, val, 0, arg);
+}
+
+static int acc_access_fpreg(unw_addr_space_t as, unw_regnum_t reg,
+			    unw_fpreg_t *val, int write, void *arg)
+{
+	if (write)
+		return -UNW_EREADONLYREG;
+	return _UPT_access_fpreg(as, reg, val, 0, arg);
+}
+
+static int acc_resume(unw_addr_space_t as, unw_cursor_t *c, void *arg)
+{
+	(void)as; (void)c; (void)arg;
+	return -UNW_EINVAL;
+}
+
+static unw_accessors_t accessors;
+
+static void init_accessors(void)
+{
+	accessors = _UPT_accessors;
+	accessors.access_mem = acc_access_mem;
+	accessors.access_reg = acc_access_reg;
+	accessors.access_fpreg = acc_access_fpreg;
+	accessors.resume = acc_resume;
+}
 
 struct stacker *stacker_new(void)
 {
 	struct stacker *s = xcalloc(1, sizeof(*s));
 
 	intmap_init(&s->unwinders);
+	init_accessors();
 	s->syms = elfsym_new(ELFSYM_LINES);
 	return s;
 }
@@ -87,7 +148,7 @@ static struct unwinder *unwinder_for(struct stacker *s, int pid, int tid)
 		drop_all_unwinders(s);	/* bounded: start afresh */
 	u = xcalloc(1, sizeof(*u));
 	u->pid = pid;
-	u->as = unw_create_addr_space(&_UPT_accessors, 0);
+	u->as = unw_create_addr_space(&accessors, 0);
 	u->ui = u->as ? _UPT_create(tid) : NULL;
 	if (!u->ui) {
 		if (u->as)
@@ -137,6 +198,8 @@ void stacker_free(struct stacker *s)
 	if (!s)
 		return;
 	clear_maps(s);
+	for (size_t i = 0; i < s->ncut; i++)
+		free(s->cut[i]);
 	elfsym_free(s->syms);
 	drop_all_unwinders(s);
 	free(s);
@@ -223,6 +286,71 @@ static void describe(struct stacker *s, int pid, size_t i, bool exact,
 	f->func_offset = info.func_offset + back;
 }
 
+/* glibc's __clone3 (posix_spawn's clone) has no symbol, and its CFI ends
+ * just before its syscall instruction: the parent comes back from clone3
+ * at a pc no FDE covers, where libunwind falls back to rbp, which holds
+ * no frame there (the stack went on as "0x5607b7b33004" and nothing).
+ * A pc with no unwind info right after a syscall instruction is taken
+ * for what such code is, a system call wrapper that pushed nothing: its
+ * return address is at the stack pointer.  True when so, with the
+ * caller's ip and sp set for a new cursor. */
+static bool step_syscall_leaf(struct stacker *s, struct unwinder *u,
+			      unw_cursor_t *c, unw_word_t ip)
+{
+#if defined(__x86_64__)
+	unw_proc_info_t pi;
+	unw_word_t word, sp, ra;
+
+	if (_UPT_find_proc_info(u->as, ip, &pi, 0, u->ui) >= 0 ||
+	    _UPT_access_mem(u->as, ip - 2, &word, 0, u->ui) < 0 ||
+	    (word & 0xffff) != 0x050f ||	/* syscall */
+	    unw_get_reg(c, UNW_REG_SP, &sp) < 0 ||
+	    _UPT_access_mem(u->as, sp, &ra, 0, u->ui) < 0 || !find_map(s, ra))
+		return false;
+	overriding = u;
+	u->ip = ra;
+	u->sp = sp + 8;
+	return true;
+#else
+	(void)s; (void)u; (void)c; (void)ip;
+	return false;
+#endif
+}
+
+/* Only tracee-controlled bytes in a warning: printable ASCII or '?'. */
+static void printable(char *dst, size_t len, const char *src)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len && src[i]; i++)
+		dst[i] = src[i] > 0x20 && src[i] < 0x7f ? src[i] : '?';
+	dst[i] = '\0';
+}
+
+/* The stack ended at f, which libunwind found no unwind information for:
+ * say so, once per binary, rather than leave a one-frame stack
+ * unexplained.  The usual cause is a static binary whose .eh_frame has
+ * no .eh_frame_hdr index (gcc -static does not write one), which
+ * libunwind's ptrace unwinder needs. */
+static void note_cut(struct stacker *s, struct unwinder *u,
+		     const struct zw_frame *f, bool exact)
+{
+	unw_proc_info_t pi;
+	char name[256];
+
+	if (!f->binary || s->ncut >= ARRAY_SIZE(s->cut) ||
+	    _UPT_find_proc_info(u->as, f->pc - !exact, &pi, 0, u->ui) >= 0)
+		return;
+	for (size_t i = 0; i < s->ncut; i++)
+		if (!strcmp(s->cut[i], f->binary))
+			return;
+	s->cut[s->ncut++] = xstrdup(f->binary);
+	printable(name, sizeof(name), f->binary);
+	warnx_("stacks in %s stop at +%#lx: no unwind information covers it "
+	       "(a static binary without .eh_frame_hdr, or code without CFI)",
+	       name, f->offset);
+}
+
 int stacker_capture(struct stacker *s, int pid, int tid, struct zw_stack *out)
 {
 	struct unwinder *u;
@@ -238,18 +366,33 @@ int stacker_capture(struct stacker *s, int pid, int tid, struct zw_stack *out)
 		return -ENOMEM;
 	if (s->maps_pid != pid)
 		read_maps(s, pid);
+	overriding = NULL;
 	if (unw_init_remote(&c, u->as, u->ui) < 0)
 		return -EINVAL;
-	do {
+	for (;;) {
 		unw_word_t ip;
 		struct zw_frame *f = &out->frames[out->n];
+		int step;
 
 		if (unw_get_reg(&c, UNW_REG_IP, &ip) < 0 || !ip)
 			break;
 		f->pc = ip;
 		describe(s, pid, out->n, exact, f);
-		out->n++;
+		if (++out->n == ZW_STACK_MAX)
+			break;
+		if (out->n == 1 && exact && step_syscall_leaf(s, u, &c, ip)) {
+			exact = false;	/* from now on return addresses */
+			if (unw_init_remote(&c, u->as, u->ui) < 0)
+				break;
+			continue;
+		}
+		step = unw_step(&c);
+		if (step <= 0)
+			note_cut(s, u, f, exact);
+		if (step <= 0)
+			break;
 		exact = unw_is_signal_frame(&c) > 0;
-	} while (out->n < ZW_STACK_MAX && unw_step(&c) > 0);
+	}
+	overriding = NULL;
 	return 0;
 }

@@ -303,3 +303,10 @@ FAULT_E2E_TESTS = \
 	tests/e2e/test_launch_signals.py
 TESTS += $(FAULT_E2E_TESTS)
 EXTRA_DIST += $(FAULT_E2E_TESTS)
+
+# --- stacks through posix_spawn (issue 11 item 9) ---
+check_PROGRAMS += tests/scn/spawnsite
+tests_scn_spawnsite_SOURCES = tests/scn/spawnsite.c
+tests_scn_spawnsite_CFLAGS = $(AM_CFLAGS) -g -O0
+TESTS += tests/e2e/test_stack_spawn.py
+EXTRA_DIST += tests/e2e/test_stack_spawn.py
