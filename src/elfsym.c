@@ -17,9 +17,15 @@
  *
  * Files are read with ELF_C_READ (pread), never mmap'd: a file truncated
  * on disk while mapped would raise SIGBUS in the tracer.
+ *
+ * A file without .symtab, or (with ELFSYM_LINES) without a line table,
+ * gets them from its separate debug file when there is one
+ * (debugfile.h: build-id directory, .gnu_debuglink, debuginfod), which
+ * is then kept open for as long as the file is cached.
  */
 #include "config.h"
 #include "elfsym.h"
+#include "debugfile.h"
 #include "srcline.h"
 #include "util.h"
 
@@ -67,6 +73,7 @@ struct elf_file {
 	char *names;
 	size_t names_len, names_cap;
 	Elf *elf;		/* kept for lines, else NULL */
+	struct debugfile *debug;	/* kept for its symbols or lines */
 	struct srcline *lines;	/* NULL: no line table (or not asked) */
 };
 
@@ -90,8 +97,10 @@ static void drop_tables(struct elf_file *f)
 	srcline_close(f->lines);
 	if (f->elf)
 		elf_end(f->elf);
+	debugfile_close(f->debug);
 	f->lines = NULL;
 	f->elf = NULL;
+	f->debug = NULL;
 	free(f->segs);
 	free(f->syms);
 	free(f->names);
@@ -235,10 +244,18 @@ static void add_symbol(struct elf_file *f, Elf *elf, size_t strndx,
 		       const GElf_Sym *s, size_t *cap)
 {
 	const char *name = elf_strptr(elf, strndx, s->st_name);
+	char plain[256];
 	struct fsym *fs;
 
 	if (!name || !*name)
 		return;
+	/* "posix_spawn@@GLIBC_2.15" in a .symtab: the version is not
+	 * part of the function's name (.dynsym keeps it elsewhere). */
+	if (strchr(name + 1, '@') && strlen(name) < sizeof(plain)) {
+		snprintf(plain, sizeof(plain), "%s", name);
+		*strchr(plain + 1, '@') = '\0';
+		name = plain;
+	}
 	if (f->nsyms == *cap) {
 		*cap = *cap ? 2 * *cap : 256;
 		f->syms = xrealloc(f->syms, *cap * sizeof(*f->syms));
@@ -280,18 +297,20 @@ static void sort_symbols(struct elf_file *f)
 	f->nsyms = out + 1;
 }
 
-/* Function symbols of .symtab, or of .dynsym when stripped. */
-static void read_symbols(struct elf_file *f, Elf *elf)
+/* Function symbols of .symtab, or of .dynsym when stripped.  True when
+ * they came from a .symtab. */
+static bool read_symbols(struct elf_file *f, Elf *elf)
 {
 	GElf_Shdr sh;
 	Elf_Scn *scn = find_section(elf, SHT_SYMTAB, &sh);
+	bool symtab = scn != NULL;
 	Elf_Data *data;
 	size_t n, cap = 0;
 
 	if (!scn)
 		scn = find_section(elf, SHT_DYNSYM, &sh);
 	if (!scn || !sh.sh_entsize || !(data = elf_getdata(scn, NULL)))
-		return;
+		return false;
 	n = sh.sh_size / sh.sh_entsize;
 	for (size_t i = 1; i < n && f->nsyms < MAX_SYMS; i++) {
 		GElf_Sym s;
@@ -302,6 +321,38 @@ static void read_symbols(struct elf_file *f, Elf *elf)
 			add_symbol(f, elf, sh.sh_link, &s, &cap);
 	}
 	sort_symbols(f);
+	return symtab;
+}
+
+/* A stripped file's .symtab and DWARF, from its separate debug file
+ * (libc6-dbg's for libc): its functions then all have names, not only
+ * the exported ones, and its code lines.  The debug file's addresses are
+ * the main file's. */
+static void read_debug_file(struct elf_file *f, int fd, bool symtab,
+			    bool lines)
+{
+	GElf_Shdr sh;
+	Elf *dbg;
+	bool used = false;
+
+	f->debug = debugfile_find(f->path, fd);
+	if (!f->debug)
+		return;
+	dbg = debugfile_elf(f->debug);
+	if (!symtab && find_section(dbg, SHT_SYMTAB, &sh)) {
+		free(f->syms);
+		free(f->names);
+		f->syms = NULL;
+		f->names = NULL;
+		f->nsyms = f->names_len = f->names_cap = 0;
+		used = read_symbols(f, dbg);
+	}
+	if (lines && (f->lines = srcline_open(dbg)))
+		used = true;
+	if (!used) {
+		debugfile_close(f->debug);
+		f->debug = NULL;
+	}
 }
 
 static bool fits(uint64_t off, uint64_t len, uint64_t size)
@@ -334,6 +385,7 @@ static int load(struct elf_file *f, int fd, unsigned flags)
 	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
 	GElf_Ehdr eh;
 	int err = -ENOEXEC;
+	bool symtab;
 
 	if (!elf)
 		return -ENOEXEC;
@@ -346,13 +398,15 @@ static int load(struct elf_file *f, int fd, unsigned flags)
 	if (err)
 		goto out;
 	read_build_id(f, elf);
-	read_symbols(f, elf);
+	symtab = read_symbols(f, elf);
 	if ((flags & ELFSYM_LINES) && (f->lines = srcline_open(elf))) {
 		/* All it needs is read: the descriptor can go. */
 		elf_cntl(elf, ELF_C_FDDONE);
 		f->elf = elf;
 		return 0;
 	}
+	if (!symtab || (flags & ELFSYM_LINES))
+		read_debug_file(f, fd, symtab, flags & ELFSYM_LINES);
 out:
 	elf_end(elf);
 	return err;

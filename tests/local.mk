@@ -307,6 +307,6 @@ EXTRA_DIST += $(FAULT_E2E_TESTS)
 # --- stacks through posix_spawn (issue 11 item 9) ---
 check_PROGRAMS += tests/scn/spawnsite
 tests_scn_spawnsite_SOURCES = tests/scn/spawnsite.c
-tests_scn_spawnsite_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_scn_spawnsite_CFLAGS = $(AM_CFLAGS) -g
 TESTS += tests/e2e/test_stack_spawn.py
 EXTRA_DIST += tests/e2e/test_stack_spawn.py

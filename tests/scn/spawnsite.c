@@ -23,5 +23,8 @@ __attribute__((noinline)) static int spawn_true(void)
 
 int main(void)
 {
-	return spawn_true();
+	/* Not a tail call: main's frame must be on the stack. */
+	volatile int rc = spawn_true();
+
+	return rc;
 }
