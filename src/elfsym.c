@@ -444,27 +444,16 @@ static struct elf_file *slot_for(struct elfsym *es, const char *path,
 	return victim;
 }
 
-/* Opens and reads path into the free slot f; on an open failure the slot
- * stays free, since that may pass (EMFILE), unlike a bad format. */
-static int fill(struct elf_file *f, const char *path, unsigned flags)
+/* Reads the file open as fd (whose fstat is st) into the free slot f. */
+static int fill(struct elf_file *f, const char *path, int fd,
+		const struct stat *st, unsigned flags)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	struct stat st;
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return -ENOEXEC;
-	}
-	/* Keyed by what was read, not by the stat before the open. */
 	f->path = xstrdup(path);
-	f->dev = st.st_dev;
-	f->ino = st.st_ino;
-	f->size = st.st_size;
-	f->mtime = st.st_mtim;
+	f->dev = st->st_dev;
+	f->ino = st->st_ino;
+	f->size = st->st_size;
+	f->mtime = st->st_mtim;
 	f->err = load(f, fd, flags);
-	close(fd);
 	if (f->err)
 		drop_tables(f);	/* only the verdict is kept */
 	return f->err;
@@ -514,8 +503,8 @@ static const struct fsym *find_symbol(const struct elf_file *f, uint64_t addr)
 	return NULL;
 }
 
-int elfsym_lookup(struct elfsym *es, const char *path, unsigned long off,
-		  struct elfsym_info *out)
+int elfsym_lookup_fd(struct elfsym *es, const char *path, int fd,
+		     unsigned long off, struct elfsym_info *out)
 {
 	struct elf_file *f;
 	const struct fsym *s;
@@ -526,17 +515,14 @@ int elfsym_lookup(struct elfsym *es, const char *path, unsigned long off,
 	*out = (struct elfsym_info){ NULL, 0, NULL, NULL, 0 };
 	if (!es)
 		return -ENOSYS;
-	if (stat(path, &st) < 0)
+	if (fstat(fd, &st) < 0)
 		return -errno;
 	if (!S_ISREG(st.st_mode))
 		return -ENOEXEC;
+	/* Keyed by what is read, not by a stat of the path. */
 	f = slot_for(es, path, &st, &hit);
-	if (!hit) {
-		int err = fill(f, path, es->flags);
-
-		if (err && !f->path)
-			return err;
-	}
+	if (!hit)
+		fill(f, path, fd, &st, es->flags);
 	f->last_used = ++es->clock;
 	if (f->err)
 		return f->err;
@@ -550,4 +536,20 @@ int elfsym_lookup(struct elfsym *es, const char *path, unsigned long off,
 	out->function = f->names + s->name;
 	out->func_offset = addr - s->addr;
 	return 0;
+}
+
+int elfsym_lookup(struct elfsym *es, const char *path, unsigned long off,
+		  struct elfsym_info *out)
+{
+	int fd, err;
+
+	*out = (struct elfsym_info){ NULL, 0, NULL, NULL, 0 };
+	if (!es)
+		return -ENOSYS;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	err = elfsym_lookup_fd(es, path, fd, off, out);
+	close(fd);
+	return err;
 }
