@@ -3,27 +3,48 @@
  *
  * Function names, build-ids and source lines come from zwatch's own
  * symbolizer (elfsym.c: .symtab, then .dynsym, and the DWARF line table,
- * read once per file and cached), not from libunwind's
- * unw_get_proc_name, which reads the file again for every frame.  The
- * maps are kept per process until exec or a miss.
+ * read once per file and cached), run in a sandboxed helper process
+ * (symsrv.h), not from libunwind's unw_get_proc_name, which reads the
+ * file again for every frame, in the tracer.  What the helper answered
+ * is kept here by (device, inode, offset) of the mapped file, so that a
+ * fork storm from one place asks it once.  The maps are kept per process
+ * until exec or a miss.
  */
 #include "config.h"
 #include "stack.h"
 #include "elfsym.h"
 #include "intmap.h"
+#include "symsrv.h"
 #include "util.h"
 
 #include <libunwind-ptrace.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <sys/sysmacros.h>
 
 #define MAX_MAPS 512
 #define MAX_UNWINDERS 64
+#define SYM_SLOTS 4096		/* answers kept; a power of two */
 
 struct mapping {
 	unsigned long start, end, offset;
+	dev_t dev;
+	ino_t ino;
 	char *path;
+};
+
+/* The helper's answer for one offset of one file. */
+struct sym_entry {
+	bool used;
+	dev_t dev;
+	ino_t ino;
+	unsigned long off;
+	int err;
+	char *function, *build_id, *file;
+	unsigned long func_offset;
+	unsigned line;
 };
 
 /* libunwind state for one thread, kept between captures so that what it
@@ -44,7 +65,9 @@ struct stacker {
 	struct mapping maps[MAX_MAPS];
 	size_t nmaps;
 	int maps_pid;			/* whose maps[] holds, 0: none */
-	struct elfsym *syms;
+	struct symsrv *syms;
+	struct sym_entry *answers;	/* SYM_SLOTS, open addressing */
+	size_t nanswers;
 	/* Copies, so that a frame's strings outlive the symbolizer's cache
 	 * entries until the next capture, as stack.h promises. */
 	char names[ZW_STACK_MAX][128];
@@ -116,7 +139,8 @@ struct stacker *stacker_new(void)
 
 	intmap_init(&s->unwinders);
 	init_accessors();
-	s->syms = elfsym_new(ELFSYM_LINES);
+	s->syms = symsrv_new(ELFSYM_LINES);
+	s->answers = xcalloc(SYM_SLOTS, sizeof(*s->answers));
 	return s;
 }
 
@@ -193,6 +217,69 @@ static void clear_maps(struct stacker *s)
 	s->nmaps = 0;
 }
 
+static void clear_answers(struct stacker *s)
+{
+	for (size_t i = 0; i < SYM_SLOTS; i++) {
+		struct sym_entry *e = &s->answers[i];
+
+		free(e->function);
+		free(e->build_id);
+		free(e->file);
+		memset(e, 0, sizeof(*e));
+	}
+	s->nanswers = 0;
+}
+
+static size_t answer_slot(const struct mapping *m, unsigned long off)
+{
+	uint64_t h = ((uint64_t)m->dev * 0x9e3779b97f4a7c15ull) ^
+		     ((uint64_t)m->ino * 0xc2b2ae3d27d4eb4full) ^
+		     (off * 0x165667b19e3779f9ull);
+
+	return (size_t)(h ^ (h >> 29)) & (SYM_SLOTS - 1);
+}
+
+static char *dup_or_null(const char *str)
+{
+	return str ? xstrdup(str) : NULL;
+}
+
+/* The symbolizer's answer for off in m's file, asked once: a fork storm
+ * asks the same thing each time. */
+static int lookup(struct stacker *s, const struct mapping *m,
+		  unsigned long off, struct elfsym_info *out)
+{
+	size_t i = answer_slot(m, off);
+	struct sym_entry *e;
+	int err;
+
+	for (;; i = (i + 1) & (SYM_SLOTS - 1)) {
+		e = &s->answers[i];
+		if (!e->used)
+			break;
+		if (e->dev == m->dev && e->ino == m->ino && e->off == off) {
+			*out = (struct elfsym_info){ e->function,
+				e->func_offset, e->build_id, e->file, e->line };
+			return e->err;
+		}
+	}
+	err = symsrv_lookup(s->syms, m->path, off, out);
+	/* Kept: answers and bad formats, not what may pass (EMFILE). */
+	if (err && err != -ENOEXEC && err != -EIO)
+		return err;
+	if (s->nanswers >= SYM_SLOTS / 4 * 3) {
+		clear_answers(s);
+		return err;
+	}
+	*e = (struct sym_entry){ true, m->dev, m->ino, off, err,
+				 dup_or_null(out->function),
+				 dup_or_null(out->build_id),
+				 dup_or_null(out->file), out->func_offset,
+				 out->line };
+	s->nanswers++;
+	return err;
+}
+
 void stacker_free(struct stacker *s)
 {
 	if (!s)
@@ -200,7 +287,9 @@ void stacker_free(struct stacker *s)
 	clear_maps(s);
 	for (size_t i = 0; i < s->ncut; i++)
 		free(s->cut[i]);
-	elfsym_free(s->syms);
+	clear_answers(s);
+	free(s->answers);
+	symsrv_free(s->syms);
 	drop_all_unwinders(s);
 	free(s);
 }
@@ -209,7 +298,8 @@ void stacker_free(struct stacker *s)
 static void read_maps(struct stacker *s, int pid)
 {
 	char path[64], line[4096], perms[8], file[4096];
-	unsigned long start, end, offset;
+	unsigned long start, end, offset, ino;
+	unsigned major, minor;
 	FILE *fp;
 
 	clear_maps(s);
@@ -220,12 +310,12 @@ static void read_maps(struct stacker *s, int pid)
 		return;
 	while (s->nmaps < MAX_MAPS && fgets(line, sizeof(line), fp)) {
 		file[0] = '\0';
-		if (sscanf(line, "%lx-%lx %7s %lx %*s %*s %4095[^\n]", &start,
-			   &end, perms, &offset, file) < 4 || perms[2] != 'x' ||
-		    file[0] != '/')
+		if (sscanf(line, "%lx-%lx %7s %lx %x:%x %lu %4095[^\n]", &start,
+			   &end, perms, &offset, &major, &minor, &ino, file) < 7 ||
+		    perms[2] != 'x' || file[0] != '/')
 			continue;
 		s->maps[s->nmaps++] = (struct mapping){ start, end, offset,
-							xstrdup(file) };
+			makedev(major, minor), (ino_t)ino, xstrdup(file) };
 	}
 	fclose(fp);
 }
@@ -274,7 +364,7 @@ static void describe(struct stacker *s, int pid, size_t i, bool exact,
 	f->file = NULL;
 	f->line = 0;
 	back = exact || !f->offset ? 0 : 1;
-	if (!m || elfsym_lookup(s->syms, m->path, f->offset - back, &info) < 0)
+	if (!m || lookup(s, m, f->offset - back, &info) < 0)
 		return;
 	f->build_id = copy(s->ids[i], sizeof(s->ids[i]), info.build_id);
 	f->function = copy(s->names[i], sizeof(s->names[i]), info.function);

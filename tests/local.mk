@@ -314,3 +314,7 @@ EXTRA_DIST += tests/e2e/test_stack_spawn.py
 # --- the diagnosis is at the program's own code (issue 11 item 11) ---
 TESTS += tests/e2e/test_diagnose_where.py
 EXTRA_DIST += tests/e2e/test_diagnose_where.py
+
+# --- the sandboxed symbolizer helper (issue 12 item 3) ---
+TESTS += tests/e2e/test_symsrv.py
+EXTRA_DIST += tests/e2e/test_symsrv.py
