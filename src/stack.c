@@ -27,6 +27,7 @@
 #define MAX_MAPS 512
 #define MAX_UNWINDERS 64
 #define SYM_SLOTS 4096		/* answers kept; a power of two */
+#define CFI_SLOTS 512		/* "has unwind info" verdicts kept */
 
 struct mapping {
 	unsigned long start, end, offset;
@@ -65,6 +66,12 @@ struct stacker {
 	struct mapping maps[MAX_MAPS];
 	size_t nmaps;
 	int maps_pid;			/* whose maps[] holds, 0: none */
+	struct cfi_verdict {
+		bool used, has;
+		dev_t dev;
+		ino_t ino;
+		unsigned long off;
+	} cfi[CFI_SLOTS];		/* direct-mapped */
 	struct symsrv *syms;
 	struct sym_entry *answers;	/* SYM_SLOTS, open addressing */
 	size_t nanswers;
@@ -376,6 +383,29 @@ static void describe(struct stacker *s, int pid, size_t i, bool exact,
 	f->func_offset = info.func_offset + back;
 }
 
+/* Whether unwind info covers pc: asked of libunwind-ptrace, which
+ * re-reads the maps and the file's headers for it (unw_step's own
+ * lookups are cached, this one is not), so the answer is kept by the
+ * mapped file's (device, inode, offset): every fork of a storm asks it
+ * about the same pc. */
+static bool has_cfi(struct stacker *s, struct unwinder *u, unw_word_t pc)
+{
+	const struct mapping *m = find_map(s, pc);
+	unw_proc_info_t pi;
+	unsigned long off;
+	struct cfi_verdict *v;
+
+	if (!m)
+		return _UPT_find_proc_info(u->as, pc, &pi, 0, u->ui) >= 0;
+	off = pc - m->start + m->offset;
+	v = &s->cfi[(off ^ (unsigned long)m->ino * 31) % CFI_SLOTS];
+	if (!v->used || v->dev != m->dev || v->ino != m->ino || v->off != off)
+		*v = (struct cfi_verdict){ true,
+			_UPT_find_proc_info(u->as, pc, &pi, 0, u->ui) >= 0,
+			m->dev, m->ino, off };
+	return v->has;
+}
+
 /* glibc's __clone3 (posix_spawn's clone) has no symbol, and its CFI ends
  * just before its syscall instruction: the parent comes back from clone3
  * at a pc no FDE covers, where libunwind falls back to rbp, which holds
@@ -388,10 +418,9 @@ static bool step_syscall_leaf(struct stacker *s, struct unwinder *u,
 			      unw_cursor_t *c, unw_word_t ip)
 {
 #if defined(__x86_64__)
-	unw_proc_info_t pi;
 	unw_word_t word, sp, ra;
 
-	if (_UPT_find_proc_info(u->as, ip, &pi, 0, u->ui) >= 0 ||
+	if (has_cfi(s, u, ip) ||
 	    _UPT_access_mem(u->as, ip - 2, &word, 0, u->ui) < 0 ||
 	    (word & 0xffff) != 0x050f ||	/* syscall */
 	    unw_get_reg(c, UNW_REG_SP, &sp) < 0 ||
@@ -425,11 +454,10 @@ static void printable(char *dst, size_t len, const char *src)
 static void note_cut(struct stacker *s, struct unwinder *u,
 		     const struct zw_frame *f, bool exact)
 {
-	unw_proc_info_t pi;
 	char name[256];
 
 	if (!f->binary || s->ncut >= ARRAY_SIZE(s->cut) ||
-	    _UPT_find_proc_info(u->as, f->pc - !exact, &pi, 0, u->ui) >= 0)
+	    has_cfi(s, u, f->pc - !exact))
 		return;
 	for (size_t i = 0; i < s->ncut; i++)
 		if (!strcmp(s->cut[i], f->binary))
