@@ -308,8 +308,8 @@ EXTRA_DIST += $(FAULT_E2E_TESTS)
 check_PROGRAMS += tests/scn/spawnsite
 tests_scn_spawnsite_SOURCES = tests/scn/spawnsite.c
 tests_scn_spawnsite_CFLAGS = $(AM_CFLAGS) -g
-TESTS += tests/e2e/test_stack_spawn.py
-EXTRA_DIST += tests/e2e/test_stack_spawn.py
+TESTS += tests/e2e/test_stack_spawn.py tests/e2e/test_stack_static.py
+EXTRA_DIST += tests/e2e/test_stack_spawn.py tests/e2e/test_stack_static.py
 
 # --- the diagnosis is at the program's own code (issue 11 item 11) ---
 TESTS += tests/e2e/test_diagnose_where.py
