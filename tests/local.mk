@@ -318,3 +318,13 @@ EXTRA_DIST += tests/e2e/test_diagnose_where.py
 # --- the sandboxed symbolizer helper (issue 12 item 3) ---
 TESTS += tests/e2e/test_symsrv.py
 EXTRA_DIST += tests/e2e/test_symsrv.py
+
+# --- fuzzing: the trace reader and the ELF/DWARF symbolizer ---
+# `make fuzz` runs each libFuzzer target FUZZ_SECONDS (clang, ASan+UBSan);
+# .ci/run runs the symbolizer's for 30 s.
+FUZZ_SECONDS = 600
+EXTRA_DIST += tests/fuzz/fuzz_elfsym.c tests/fuzz/run_elfsym.sh
+fuzz:
+	FUZZ_BUILD=$(abs_top_builddir) $(srcdir)/tests/fuzz/run.sh $(FUZZ_SECONDS)
+	FUZZ_BUILD=$(abs_top_builddir) $(srcdir)/tests/fuzz/run_elfsym.sh $(FUZZ_SECONDS)
+.PHONY: fuzz
