@@ -7,7 +7,6 @@
  *
  *   tests/fuzz/run_elfsym.sh [SECONDS [JOBS]]   builds with clang, runs it
  */
-#define _GNU_SOURCE
 #include "config.h"
 #include "elfsym.h"
 
