@@ -246,19 +246,32 @@ static int start_helper(struct symsrv *sv)
 	return 0;
 }
 
+/* The helper is started at the first lookup, not here: a run that never
+ * unwinds (--diagnose is on by default, -k is not) forks nothing, and a
+ * pid namespace's numbering is its programs' alone until then. */
 struct symsrv *symsrv_new(unsigned flags)
 {
 	struct symsrv *sv = xcalloc(1, sizeof(*sv));
 
 	sv->flags = flags;
 	sv->sock = sv->pidfd = -1;
-	if (start_helper(sv) < 0) {
-		warnx_("cannot start the symbolizer helper: stack frames stay "
-		       "binary+offset");
-		free(sv);
-		return NULL;
-	}
 	return sv;
+}
+
+/* A helper to ask: the one running, or a new one while not too many
+ * have died; a failure to start is final, and said once. */
+static bool have_helper(struct symsrv *sv)
+{
+	if (sv->sock >= 0)
+		return true;
+	if (sv->deaths > MAX_DEATHS)
+		return false;
+	if (start_helper(sv) == 0)
+		return true;
+	sv->deaths = MAX_DEATHS + 1;
+	warnx_("cannot start the symbolizer helper: stack frames stay "
+	       "binary+offset");
+	return false;
 }
 
 void symsrv_free(struct symsrv *sv)
@@ -393,8 +406,7 @@ int symsrv_lookup(struct symsrv *sv, const char *path, unsigned long off,
 	}
 	err = -EIO;
 	check_idle(sv);
-	if (!is_bad(sv, &st) && (sv->sock >= 0 || (sv->deaths <= MAX_DEATHS &&
-						   start_helper(sv) == 0))) {
+	if (!is_bad(sv, &st) && have_helper(sv)) {
 		err = send_request(sv->sock, path, fd, off);
 		if (!err)
 			err = read_reply(sv, out);

@@ -21,7 +21,7 @@
 struct symsrv;
 
 #ifdef HAVE_LIBUNWIND
-/* flags: elfsym_new()'s.  NULL when no helper can be started. */
+/* flags: elfsym_new()'s.  The helper starts at the first lookup. */
 struct symsrv *symsrv_new(unsigned flags);
 /* Ends the helper (it exits at the socket's end). */
 void symsrv_free(struct symsrv *sv);
