@@ -3,6 +3,7 @@
 #include "diagnose.h"
 #include "decode.h"
 #include "elfsym.h"
+#include "symsrv.h"
 #include "procfs.h"
 #include "ptrace_util.h"
 #include "util.h"
@@ -146,7 +147,7 @@ static void name_handler(int pid, struct diag_sigaction *sa)
 {
 	char path[4096], exe[4096];
 	struct elfsym_info info;
-	struct elfsym *es;
+	struct symsrv *sv;
 	unsigned long off = 0;
 
 	snprintf(sa->name, sizeof(sa->name), "%#lx", sa->handler);
@@ -156,12 +157,13 @@ static void name_handler(int pid, struct diag_sigaction *sa)
 	if (procfs_exe(pid, exe, sizeof(exe)) < 0 || strcmp(exe, path))
 		snprintf(sa->file, sizeof(sa->file), "%s",
 			 strrchr(path, '/') + 1);
-	/* A diagnosis is rare: a symbolizer for the one lookup. */
-	es = elfsym_new(0);
-	if (elfsym_lookup(es, path, off, &info) == 0 && info.function)
+	/* A diagnosis is rare: a symbolizer for the one lookup, in a
+	 * sandboxed helper as every parse of a traced program's ELF. */
+	sv = symsrv_new(0);
+	if (symsrv_lookup(sv, path, off, &info) == 0 && info.function)
 		snprintf(sa->name, sizeof(sa->name), "%s+0x%lx",
 			 info.function, info.func_offset);
-	elfsym_free(es);
+	symsrv_free(sv);
 }
 
 int diagnose_sigaction(int pid, int tid, struct diag_sigaction *sa,

@@ -17,9 +17,15 @@
  *
  * Files are read with ELF_C_READ (pread), never mmap'd: a file truncated
  * on disk while mapped would raise SIGBUS in the tracer.
+ *
+ * A file without .symtab, or (with ELFSYM_LINES) without a line table,
+ * gets them from its separate debug file when there is one
+ * (debugfile.h: build-id directory, .gnu_debuglink, debuginfod), which
+ * is then kept open for as long as the file is cached.
  */
 #include "config.h"
 #include "elfsym.h"
+#include "debugfile.h"
 #include "srcline.h"
 #include "util.h"
 
@@ -36,7 +42,6 @@
 /* Bounds for what one file may cost, whatever it claims to hold. */
 #define MAX_SYMS (1u << 22)
 #define MAX_NAMES (256u << 20)	/* bytes of symbol names */
-#define MAX_SECTIONS 65536
 #define BUILD_ID_MAX 64		/* bytes; GNU ld writes 20 (sha1) */
 /* How far back a lookup looks for a symbol that encloses a smaller one
  * (hand-written assembly does that); compilers do not nest functions. */
@@ -46,14 +51,9 @@ struct segment {
 	uint64_t offset, filesz, vaddr;
 };
 
-struct range {
-	uint64_t start, end;
-};
-
 struct fsym {
 	uint64_t addr, size;
 	uint32_t name;		/* offset in elf_file.names */
-	uint16_t shndx;
 	uint8_t rank;		/* among aliases: global 0, weak 1, local 2 */
 };
 
@@ -68,13 +68,12 @@ struct elf_file {
 	char build_id[2 * BUILD_ID_MAX + 1];	/* "" when none */
 	struct segment *segs;
 	size_t nsegs;
-	struct range *sects;	/* by section index; {0, 0} unless SHF_ALLOC */
-	size_t nsects;
 	struct fsym *syms;
 	size_t nsyms;
 	char *names;
 	size_t names_len, names_cap;
 	Elf *elf;		/* kept for lines, else NULL */
+	struct debugfile *debug;	/* kept for its symbols or lines */
 	struct srcline *lines;	/* NULL: no line table (or not asked) */
 };
 
@@ -98,17 +97,17 @@ static void drop_tables(struct elf_file *f)
 	srcline_close(f->lines);
 	if (f->elf)
 		elf_end(f->elf);
+	debugfile_close(f->debug);
 	f->lines = NULL;
 	f->elf = NULL;
+	f->debug = NULL;
 	free(f->segs);
-	free(f->sects);
 	free(f->syms);
 	free(f->names);
 	f->segs = NULL;
-	f->sects = NULL;
 	f->syms = NULL;
 	f->names = NULL;
-	f->nsegs = f->nsects = f->nsyms = f->names_len = f->names_cap = 0;
+	f->nsegs = f->nsyms = f->names_len = f->names_cap = 0;
 }
 
 static void clear_file(struct elf_file *f)
@@ -195,27 +194,6 @@ static void read_build_id(struct elf_file *f, Elf *elf)
 	}
 }
 
-/* Where each allocated section lies: the fallback to the nearest
- * preceding symbol must not cross into another section. */
-static void read_sections(struct elf_file *f, Elf *elf)
-{
-	Elf_Scn *scn = NULL;
-	size_t n;
-
-	if (elf_getshdrnum(elf, &n) != 0 || n == 0 || n > MAX_SECTIONS)
-		return;
-	f->sects = xcalloc(n, sizeof(*f->sects));
-	f->nsects = n;
-	while ((scn = elf_nextscn(elf, scn))) {
-		size_t i = elf_ndxscn(scn);
-		GElf_Shdr sh;
-
-		if (i < n && gelf_getshdr(scn, &sh) && (sh.sh_flags & SHF_ALLOC))
-			f->sects[i] = (struct range){ sh.sh_addr,
-						      sh.sh_addr + sh.sh_size };
-	}
-}
-
 static Elf_Scn *find_section(Elf *elf, GElf_Word type, GElf_Shdr *sh)
 {
 	Elf_Scn *scn = NULL;
@@ -266,10 +244,18 @@ static void add_symbol(struct elf_file *f, Elf *elf, size_t strndx,
 		       const GElf_Sym *s, size_t *cap)
 {
 	const char *name = elf_strptr(elf, strndx, s->st_name);
+	char plain[256];
 	struct fsym *fs;
 
 	if (!name || !*name)
 		return;
+	/* "posix_spawn@@GLIBC_2.15" in a .symtab: the version is not
+	 * part of the function's name (.dynsym keeps it elsewhere). */
+	if (strchr(name + 1, '@') && strlen(name) < sizeof(plain)) {
+		snprintf(plain, sizeof(plain), "%s", name);
+		*strchr(plain + 1, '@') = '\0';
+		name = plain;
+	}
 	if (f->nsyms == *cap) {
 		*cap = *cap ? 2 * *cap : 256;
 		f->syms = xrealloc(f->syms, *cap * sizeof(*f->syms));
@@ -279,7 +265,6 @@ static void add_symbol(struct elf_file *f, Elf *elf, size_t strndx,
 		return;
 	fs->addr = s->st_value;
 	fs->size = s->st_size;
-	fs->shndx = s->st_shndx;
 	fs->rank = rank_of(s);
 	f->nsyms++;
 }
@@ -312,18 +297,20 @@ static void sort_symbols(struct elf_file *f)
 	f->nsyms = out + 1;
 }
 
-/* Function symbols of .symtab, or of .dynsym when stripped. */
-static void read_symbols(struct elf_file *f, Elf *elf)
+/* Function symbols of .symtab, or of .dynsym when stripped.  True when
+ * they came from a .symtab. */
+static bool read_symbols(struct elf_file *f, Elf *elf)
 {
 	GElf_Shdr sh;
 	Elf_Scn *scn = find_section(elf, SHT_SYMTAB, &sh);
+	bool symtab = scn != NULL;
 	Elf_Data *data;
 	size_t n, cap = 0;
 
 	if (!scn)
 		scn = find_section(elf, SHT_DYNSYM, &sh);
 	if (!scn || !sh.sh_entsize || !(data = elf_getdata(scn, NULL)))
-		return;
+		return false;
 	n = sh.sh_size / sh.sh_entsize;
 	for (size_t i = 1; i < n && f->nsyms < MAX_SYMS; i++) {
 		GElf_Sym s;
@@ -334,6 +321,38 @@ static void read_symbols(struct elf_file *f, Elf *elf)
 			add_symbol(f, elf, sh.sh_link, &s, &cap);
 	}
 	sort_symbols(f);
+	return symtab;
+}
+
+/* A stripped file's .symtab and DWARF, from its separate debug file
+ * (libc6-dbg's for libc): its functions then all have names, not only
+ * the exported ones, and its code lines.  The debug file's addresses are
+ * the main file's. */
+static void read_debug_file(struct elf_file *f, int fd, bool symtab,
+			    bool lines)
+{
+	GElf_Shdr sh;
+	Elf *dbg;
+	bool used = false;
+
+	f->debug = debugfile_find(f->path, fd);
+	if (!f->debug)
+		return;
+	dbg = debugfile_elf(f->debug);
+	if (!symtab && find_section(dbg, SHT_SYMTAB, &sh)) {
+		free(f->syms);
+		free(f->names);
+		f->syms = NULL;
+		f->names = NULL;
+		f->nsyms = f->names_len = f->names_cap = 0;
+		used = read_symbols(f, dbg);
+	}
+	if (lines && (f->lines = srcline_open(dbg)))
+		used = true;
+	if (!used) {
+		debugfile_close(f->debug);
+		f->debug = NULL;
+	}
 }
 
 static bool fits(uint64_t off, uint64_t len, uint64_t size)
@@ -366,6 +385,7 @@ static int load(struct elf_file *f, int fd, unsigned flags)
 	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
 	GElf_Ehdr eh;
 	int err = -ENOEXEC;
+	bool symtab;
 
 	if (!elf)
 		return -ENOEXEC;
@@ -378,14 +398,15 @@ static int load(struct elf_file *f, int fd, unsigned flags)
 	if (err)
 		goto out;
 	read_build_id(f, elf);
-	read_sections(f, elf);
-	read_symbols(f, elf);
+	symtab = read_symbols(f, elf);
 	if ((flags & ELFSYM_LINES) && (f->lines = srcline_open(elf))) {
 		/* All it needs is read: the descriptor can go. */
 		elf_cntl(elf, ELF_C_FDDONE);
 		f->elf = elf;
 		return 0;
 	}
+	if (!symtab || (flags & ELFSYM_LINES))
+		read_debug_file(f, fd, symtab, flags & ELFSYM_LINES);
 out:
 	elf_end(elf);
 	return err;
@@ -423,27 +444,16 @@ static struct elf_file *slot_for(struct elfsym *es, const char *path,
 	return victim;
 }
 
-/* Opens and reads path into the free slot f; on an open failure the slot
- * stays free, since that may pass (EMFILE), unlike a bad format. */
-static int fill(struct elf_file *f, const char *path, unsigned flags)
+/* Reads the file open as fd (whose fstat is st) into the free slot f. */
+static int fill(struct elf_file *f, const char *path, int fd,
+		const struct stat *st, unsigned flags)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	struct stat st;
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return -ENOEXEC;
-	}
-	/* Keyed by what was read, not by the stat before the open. */
 	f->path = xstrdup(path);
-	f->dev = st.st_dev;
-	f->ino = st.st_ino;
-	f->size = st.st_size;
-	f->mtime = st.st_mtim;
+	f->dev = st->st_dev;
+	f->ino = st->st_ino;
+	f->size = st->st_size;
+	f->mtime = st->st_mtim;
 	f->err = load(f, fd, flags);
-	close(fd);
 	if (f->err)
 		drop_tables(f);	/* only the verdict is kept */
 	return f->err;
@@ -478,29 +488,23 @@ static long last_at_or_before(const struct elf_file *f, uint64_t addr)
 	return (long)lo - 1;
 }
 
-static bool in_section(const struct elf_file *f, const struct fsym *s,
-		       uint64_t addr)
-{
-	return s->shndx < f->nsects && addr >= f->sects[s->shndx].start &&
-	       addr < f->sects[s->shndx].end;
-}
-
-/* A symbol that contains addr; else the nearest before it in the same
- * section (code without a symbol of its own, in a .dynsym-only file). */
+/* A symbol that contains addr, by its size: never the nearest one below
+ * when that one ends before addr (a stripped file's .dynsym names only
+ * the exported functions; the code between them is someone else's, and
+ * "exported+0x514" would name the wrong function).  Such a frame stays
+ * binary+offset. */
 static const struct fsym *find_symbol(const struct elf_file *f, uint64_t addr)
 {
 	long last = last_at_or_before(f, addr);
 
-	if (last < 0)
-		return NULL;
 	for (long i = last; i >= 0 && last - i < ENCLOSING_SCAN; i--)
 		if (addr - f->syms[i].addr < f->syms[i].size)
 			return &f->syms[i];
-	return in_section(f, &f->syms[last], addr) ? &f->syms[last] : NULL;
+	return NULL;
 }
 
-int elfsym_lookup(struct elfsym *es, const char *path, unsigned long off,
-		  struct elfsym_info *out)
+int elfsym_lookup_fd(struct elfsym *es, const char *path, int fd,
+		     unsigned long off, struct elfsym_info *out)
 {
 	struct elf_file *f;
 	const struct fsym *s;
@@ -511,17 +515,14 @@ int elfsym_lookup(struct elfsym *es, const char *path, unsigned long off,
 	*out = (struct elfsym_info){ NULL, 0, NULL, NULL, 0 };
 	if (!es)
 		return -ENOSYS;
-	if (stat(path, &st) < 0)
+	if (fstat(fd, &st) < 0)
 		return -errno;
 	if (!S_ISREG(st.st_mode))
 		return -ENOEXEC;
+	/* Keyed by what is read, not by a stat of the path. */
 	f = slot_for(es, path, &st, &hit);
-	if (!hit) {
-		int err = fill(f, path, es->flags);
-
-		if (err && !f->path)
-			return err;
-	}
+	if (!hit)
+		fill(f, path, fd, &st, es->flags);
 	f->last_used = ++es->clock;
 	if (f->err)
 		return f->err;
@@ -535,4 +536,20 @@ int elfsym_lookup(struct elfsym *es, const char *path, unsigned long off,
 	out->function = f->names + s->name;
 	out->func_offset = addr - s->addr;
 	return 0;
+}
+
+int elfsym_lookup(struct elfsym *es, const char *path, unsigned long off,
+		  struct elfsym_info *out)
+{
+	int fd, err;
+
+	*out = (struct elfsym_info){ NULL, 0, NULL, NULL, 0 };
+	if (!es)
+		return -ENOSYS;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	err = elfsym_lookup_fd(es, path, fd, off, out);
+	close(fd);
+	return err;
 }

@@ -45,6 +45,10 @@ void elfsym_free(struct elfsym *es);
  * then the call's, not the next statement's. */
 int elfsym_lookup(struct elfsym *es, const char *path, unsigned long off,
 		  struct elfsym_info *out);
+/* The same for the file open as fd (not closed), named path: how the
+ * sandboxed helper (symsrv.h) reads files it could not open itself. */
+int elfsym_lookup_fd(struct elfsym *es, const char *path, int fd,
+		     unsigned long off, struct elfsym_info *out);
 #else
 static inline struct elfsym *elfsym_new(unsigned flags)
 {
@@ -58,6 +62,13 @@ static inline int elfsym_lookup(struct elfsym *es, const char *path,
 	(void)es; (void)path; (void)off;
 	*out = (struct elfsym_info){ NULL, 0, NULL, NULL, 0 };
 	return -ENOSYS;
+}
+static inline int elfsym_lookup_fd(struct elfsym *es, const char *path,
+				   int fd, unsigned long off,
+				   struct elfsym_info *out)
+{
+	(void)fd;
+	return elfsym_lookup(es, path, off, out);
 }
 #endif
 

@@ -83,7 +83,7 @@ struct resume linger_at_stop(struct tracer *tr, struct task *task,
 			diagnose_sigaction(pid, tid, &sa, &status);
 		}
 		if (have)
-			verdict_where_in_program(d->parent, &stack, d->f.where,
+			verdict_where_in_program(&stack, d->f.where,
 						 sizeof(d->f.where));
 		diagnose_set_sigaction(&d->f, &sa);
 		emit_diagnosis(tr, d, have ? &stack : NULL);

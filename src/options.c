@@ -3,6 +3,7 @@
 #include "options.h"
 
 #include "duration.h"
+#include "sandbox.h"
 #include "sink_tui.h"
 #include "srcline.h"
 #include "stack.h"
@@ -189,9 +190,11 @@ int parse_options(int argc, char *argv[], struct options *opts)
 			return 0;
 		case 'V':
 			/* What this build can do, for scripts and the tests. */
-			printf("zwatch %s\nfeatures:%s%s%s\n", PACKAGE_VERSION,
+			printf("zwatch %s\nfeatures:%s%s%s%s\n", PACKAGE_VERSION,
 			       STACKER_AVAILABLE ? " stacks" : "",
 			       SRCLINE_AVAILABLE ? " lines" : "",
+			       STACKER_AVAILABLE && SANDBOX_FILTER ?
+			       " seccomp" : "",
 			       TUI_AVAILABLE ? " tui" : "");
 			return 0;
 		case ':':

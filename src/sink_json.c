@@ -101,7 +101,9 @@ static void put_stack(FILE *fp, const struct zw_stack *st)
 		put_str(fp, "binary", f->binary);
 		fprintf(fp, ",\"offset\":\"%#lx\"", f->offset);
 		put_str(fp, "function", f->function);
-		fprintf(fp, ",\"func_offset\":\"%#lx\"", f->func_offset);
+		/* An offset from no function would be a lie about one. */
+		if (f->function)
+			fprintf(fp, ",\"func_offset\":\"%#lx\"", f->func_offset);
 		if (f->file && f->line) {
 			put_str(fp, "file", f->file);
 			fprintf(fp, ",\"line\":%u", f->line);

@@ -42,6 +42,24 @@ static bool is_debug(const char *name)
 	return !strncmp(name, ".debug_", 7) || !strncmp(name, ".zdebug_", 8);
 }
 
+/* A string section whose last string runs off its end is refused: libdw
+ * reads its strings with strlen(), and a one-byte change of
+ * .debug_line_str was reported to make 0.188's dwarf_getsrclines() read
+ * past the buffer.  Cheap, and no compiler writes such a section; the
+ * sandbox (symsrv.h) is what contains the rest.  Compressed sections are
+ * libdw's to check once inflated. */
+static bool strings_end(Elf_Scn *scn, const GElf_Shdr *sh, const char *name)
+{
+	Elf_Data *data;
+
+	if ((sh->sh_flags & SHF_COMPRESSED) ||
+	    (strcmp(name, ".debug_str") && strcmp(name, ".debug_line_str")))
+		return true;
+	data = elf_getdata(scn, NULL);
+	return data && (!data->d_size ||
+			((const char *)data->d_buf)[data->d_size - 1] == '\0');
+}
+
 /* The file has a line table, and its debug sections are not more than
  * one file may cost: libdw reads them all at once. */
 static bool worth_reading(Elf *elf)
@@ -61,7 +79,7 @@ static bool worth_reading(Elf *elf)
 		    !(name = elf_strptr(elf, shstrndx, sh.sh_name)) ||
 		    !is_debug(name))
 			continue;
-		if (sh.sh_size > MAX_DEBUG - total)
+		if (sh.sh_size > MAX_DEBUG - total || !strings_end(scn, &sh, name))
 			return false;
 		total += sh.sh_size;
 		if (!strcmp(name, ".debug_line") || !strcmp(name, ".zdebug_line"))

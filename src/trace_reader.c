@@ -340,9 +340,13 @@ static int read_frame(struct reader *rd, struct json_object *o,
 	f->binary = get_str(rd, o, "binary", &bad);
 	f->function = get_str(rd, o, "function", &bad);
 	f->build_id = get_str(rd, o, "build_id", &bad);
+	f->func_offset = 0;
+	/* A frame without a function has no offset into one (older
+	 * writers wrote "0"): read only where it can mean something. */
 	if (bad || get_addr(rd, o, "pc", &f->pc) < 0 ||
 	    get_addr(rd, o, "offset", &f->offset) < 0 ||
-	    get_addr(rd, o, "func_offset", &f->func_offset) < 0 ||
+	    ((f->function || field(o, "func_offset")) &&
+	     get_addr(rd, o, "func_offset", &f->func_offset) < 0) ||
 	    get_srcline(rd, o, f) < 0)
 		return -1;
 	return 0;

@@ -58,26 +58,58 @@ static void add(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
-void verdict_where_in_program(int pid, const struct zw_stack *st, char *buf,
+/* The C runtime: where a process waits, sleeps and forks, never what it
+ * is doing.  Matched on the file's base name. */
+static bool in_c_runtime(const char *binary)
+{
+	static const char *const runtime[] = {
+		"libc.so", "libc-", "ld-linux", "ld64.so", "libpthread",
+		"libdl.so", "librt.so", "ld-musl", "libc.musl",
+	};
+	const char *base = strrchr(binary, '/');
+
+	base = base ? base + 1 : binary;
+	for (size_t i = 0; i < ARRAY_SIZE(runtime); i++)
+		if (!strncmp(base, runtime[i], strlen(runtime[i])))
+			return true;
+	return false;
+}
+
+static bool is_startup(const char *function)
+{
+	return function && (!strcmp(function, "_start") ||
+			    !strncmp(function, "__libc_start", 12));
+}
+
+/* Where the parent's own code is: the innermost frame outside the C
+ * runtime and its startup code, whichever file it is in.  The program's
+ * code is not always in its executable: python's interpreter can live in
+ * libpython3.X.so, whose executable holds only main and _start, and a
+ * plugin's loop is in its .so.  "file.c:57 (function+0xoff)" when its
+ * line is known, "function+0xoff", or "file+0xoff" when nothing names
+ * it. */
+void verdict_where_in_program(const struct zw_stack *st, char *buf,
 			      size_t len)
 {
-	char exe[4096];
-
 	buf[0] = '\0';
-	if (procfs_exe(pid, exe, sizeof(exe)) < 0)
-		return;
 	for (size_t i = 0; i < st->n; i++) {
 		const struct zw_frame *fr = &st->frames[i];
+		const char *base;
 
-		if (!fr->binary || !fr->function || strcmp(fr->binary, exe))
+		if (!fr->binary || in_c_runtime(fr->binary) ||
+		    is_startup(fr->function))
 			continue;
-		if (zw_frame_file_name(fr))
+		base = strrchr(fr->binary, '/');
+		base = base ? base + 1 : fr->binary;
+		if (zw_frame_file_name(fr) && fr->function)
 			snprintf(buf, len, "%s:%u (%s+%#lx)",
 				 zw_frame_file_name(fr), fr->line, fr->function,
 				 fr->func_offset);
-		else
+		else if (fr->function)
 			snprintf(buf, len, "%s+%#lx", fr->function,
 				 fr->func_offset);
+		else
+			snprintf(buf, len, "%s+%#lx", base, fr->offset);
 		return;
 	}
 }
@@ -216,7 +248,7 @@ static void look(struct verdict *v, struct stacker *stacker)
 	}
 	v->looked = true;
 	if (stacker && stacker_capture(stacker, v->f.parent, v->tid, &stack) == 0)
-		verdict_where_in_program(v->f.parent, &stack, v->f.where,
+		verdict_where_in_program(&stack, v->f.where,
 					 sizeof(v->f.where));
 	/* After the unwind: it needs the stop's registers. */
 	if (!pk.moved) {

@@ -56,9 +56,11 @@ struct verdict {
 int verdict_of(int pid, unsigned flags, struct stacker *stacker,
 	       struct verdict *v);
 
-/* Where the first frame in pid's own program is: "function+0xoff", or
- * "file.c:57 (function+0xoff)" when its line is known; "" if none. */
-void verdict_where_in_program(int pid, const struct zw_stack *st, char *buf,
+/* Where the parent's own code is: the innermost frame outside the C
+ * runtime and its startup code, in whichever file (python's loop is in
+ * libpython).  "file.c:57 (function+0xoff)" when its line is known,
+ * "function+0xoff", "file+0xoff" when nothing names it; "" if none. */
+void verdict_where_in_program(const struct zw_stack *st, char *buf,
 			      size_t len);
 
 /* Whether SIGCHLD would make the handler reap (zwatch ps --nudge). */

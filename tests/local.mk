@@ -415,3 +415,27 @@ PICTURES_E2E_TESTS = \
 	tests/e2e/test_tui.py
 TESTS += $(PICTURES_E2E_TESTS)
 EXTRA_DIST += $(PICTURES_E2E_TESTS) tests/gen_tree_trace.py
+# --- stacks through posix_spawn (issue 11 item 9) ---
+check_PROGRAMS += tests/scn/spawnsite
+tests_scn_spawnsite_SOURCES = tests/scn/spawnsite.c
+tests_scn_spawnsite_CFLAGS = $(AM_CFLAGS) -g
+TESTS += tests/e2e/test_stack_spawn.py tests/e2e/test_stack_static.py
+EXTRA_DIST += tests/e2e/test_stack_spawn.py tests/e2e/test_stack_static.py
+
+# --- the diagnosis is at the program's own code (issue 11 item 11) ---
+TESTS += tests/e2e/test_diagnose_where.py
+EXTRA_DIST += tests/e2e/test_diagnose_where.py
+
+# --- the sandboxed symbolizer helper (issue 12 item 3) ---
+TESTS += tests/e2e/test_symsrv.py
+EXTRA_DIST += tests/e2e/test_symsrv.py
+
+# --- fuzzing: the trace reader and the ELF/DWARF symbolizer ---
+# `make fuzz` runs each libFuzzer target FUZZ_SECONDS (clang, ASan+UBSan);
+# .ci/run runs the symbolizer's for 30 s.
+FUZZ_SECONDS = 600
+EXTRA_DIST += tests/fuzz/fuzz_elfsym.c tests/fuzz/run_elfsym.sh
+fuzz:
+	FUZZ_BUILD=$(abs_top_builddir) $(srcdir)/tests/fuzz/run.sh $(FUZZ_SECONDS)
+	FUZZ_BUILD=$(abs_top_builddir) $(srcdir)/tests/fuzz/run_elfsym.sh $(FUZZ_SECONDS)
+.PHONY: fuzz

@@ -29,11 +29,14 @@ def worker_stack(t, tr, label):
         return None
     st = sp[0]["stack"]
     for f in st:
-        for k in ("pc", "binary", "offset", "function", "func_offset",
-                  "build_id"):
+        for k in ("pc", "binary", "offset", "function", "build_id"):
             if k not in f:
                 t.check(False, f"[{label}] frame has '{k}'", f)
                 return None
+        if ("func_offset" in f) != (f["function"] is not None):
+            t.check(False, f"[{label}] 'func_offset' if and only if "
+                    "'function'", f)
+            return None
         if ("file" in f) != ("line" in f) or "line" in f and not (
                 isinstance(f["line"], int) and f["line"] > 0 and
                 isinstance(f["file"], str) and f["file"]):

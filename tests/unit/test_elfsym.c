@@ -226,7 +226,8 @@ static void test_stripped(struct elfsym *es, const char *name,
 		if (exports && exported) {
 			CHECK_STR(info.function, s->name);
 			CHECK_INT(info.func_offset, s->size / 2);
-		} else if (!exports) {
+		} else {
+			/* Not in .dynsym: no name, not the one below. */
 			CHECK(info.function == NULL);
 		}
 	}
@@ -420,6 +421,43 @@ static void test_lines(struct elfsym *es)
 	expect_line(es, path, sym(&fx, "fx_static_a")->vaddr, NULL, 0);
 }
 
+/* The -g fixture split as distributions ship it (objcopy --only-keep-debug,
+ * then strip --add-gnu-debuglink): the stripped file's static functions
+ * are named and its lines found from the debug file beside it, through
+ * .gnu_debuglink (debugfile.c, libdwfl).  Without libdw, neither. */
+static void test_debuglink(struct elfsym *es)
+{
+	struct fixture fx;
+	char dbg[PATH_MAX], path[PATH_MAX], cmd[5 * PATH_MAX + 128];
+	char file[PATH_MAX];
+	const struct fx_sym *a;
+	unsigned line;
+
+	load_fixture(&fx, "elfsym_fixture_g");
+	a = sym(&fx, "fx_static_a");
+	snprintf(dbg, sizeof(dbg), "%s/split.debug", tmp);
+	snprintf(path, sizeof(path), "%s/split", tmp);
+	snprintf(cmd, sizeof(cmd), "objcopy --only-keep-debug '%s' '%s' && "
+		 "objcopy --strip-all --add-gnu-debuglink='%s' '%s' '%s' "
+		 "2>/dev/null", fx.path, dbg, dbg, fx.path, path);
+	if (system(cmd) != 0) {
+		fprintf(stderr, "objcopy failed: debuglink check skipped\n");
+		return;
+	}
+	line = addr2line(fx.path, a->vaddr + 2, file, sizeof(file));
+	if (!SRCLINE_AVAILABLE) {
+		expect(es, path, a->vaddr + 2, NULL, 0);
+		return;
+	}
+	if (!line) {	/* libdwfl takes a file with DWARF only */
+		fprintf(stderr, "%s has no DWARF: debuglink check skipped\n",
+			fx.path);
+		return;
+	}
+	expect(es, path, a->vaddr + 2, "fx_static_a", 2);
+	expect_line(es, path, a->vaddr + 2, file, line);
+}
+
 /* More files than the cache holds, looked up twice over: evicted files
  * are read again and still named right, with their lines (the -g
  * fixture: each copy keeps its DWARF until evicted). */
@@ -502,6 +540,7 @@ int main(void)
 	test_stripped(es, "elfsym_fixture_stripped", "elfsym_fixture", false);
 	test_stripped(es, "elfsym_fixture_stripped.so", "elfsym_fixture.so", true);
 	test_lines(es);
+	test_debuglink(es);
 	test_garbage(es);
 	test_eviction(es);
 	test_replaced(es);

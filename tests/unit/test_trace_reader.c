@@ -168,7 +168,9 @@ static void test_damage(void)
 #define FRAME_A "{\"pc\":\"0x55d0c0de14a8\",\"binary\":\"/t/forksite\",\"offset\":\"0x14a8\",\"function\":\"spawn_worker\",\"func_offset\":\"0x8\",\"build_id\":\"7474\"}"
 /* With the source line, where the binary has DWARF line info. */
 #define FRAME_L "{\"pc\":\"0x55d0c0de14c9\",\"binary\":\"/t/forksite\",\"offset\":\"0x14c9\",\"function\":\"start_pool\",\"func_offset\":\"0x9\",\"file\":\"/src/../tests/forksite.c\",\"line\":21,\"build_id\":\"7474\"}"
-#define FRAME_B "{\"pc\":\"0x7ffd1000\",\"binary\":null,\"offset\":\"0\",\"function\":null,\"func_offset\":\"0\",\"build_id\":null}"
+/* No function, no func_offset (older writers wrote "0": still read). */
+#define FRAME_B "{\"pc\":\"0x7ffd1000\",\"binary\":null,\"offset\":\"0\",\"function\":null,\"build_id\":null}"
+#define FRAME_B_OLD "{\"pc\":\"0x7ffd1000\",\"binary\":null,\"offset\":\"0\",\"function\":null,\"func_offset\":\"0\",\"build_id\":null}"
 #define SPAWN_K(stack) "{\"event\":\"spawn\",\"t\":0.100000,\"pid\":2,\"tid\":1,\"ppid\":1,\"creator\":1,\"syscall\":\"fork\",\"flags\":[]" stack "}\n"
 
 /* Stacks on spawn and diagnosis events come back as sink_json wrote them,
@@ -187,6 +189,12 @@ static void test_stack_round_trip(void)
 	snprintf(text, sizeof(text), "%s%s", HEADER, ev);
 	CHECK_INT(run(text, &out, &st, NULL), 0);
 	CHECK(!strncmp(out, ev, strlen(ev)));
+	free(out);
+	/* The old form reads, and is written the new way. */
+	snprintf(text, sizeof(text), "%s%s", HEADER,
+		 SPAWN_K(",\"stack\":[" FRAME_B_OLD "]"));
+	CHECK_INT(run(text, &out, &st, NULL), 0);
+	CHECK(strstr(out, FRAME_B) != NULL);
 	free(out);
 }
 

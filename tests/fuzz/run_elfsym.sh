@@ -1,0 +1,40 @@
+#!/bin/sh
+# run_elfsym.sh - build the ELF/DWARF symbolizer's libFuzzer harness with
+# clang (ASan+UBSan) and run it on mutated ELF files.
+#   tests/fuzz/run_elfsym.sh [SECONDS [JOBS]]     (default 60 s, 1 job)
+# The seeds are built here from tests/unit/elfsym_fixture.c (a PIE with
+# DWARF 5, a shared object, a stripped one, a non-PIE with DWARF 4), into
+# $FUZZ_WORK/elf-seeds; new inputs go to $FUZZ_WORK/elf-corpus, crashes
+# to crash-* there.  Needs a configured tree (config.h): FUZZ_BUILD.
+set -e
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+build=${FUZZ_BUILD:-$top}
+secs=${1:-60}
+jobs=${2:-1}
+work=${FUZZ_WORK:-$build/fuzz-work}
+out=${FUZZ_OUT:-$work/fuzz_elfsym}
+CC=${FUZZ_CC:-clang}
+flags="-g -O1 -std=c11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
+mkdir -p "$work/elf-seeds" "$work/elf-corpus"
+srcs="$top/src/elfsym.c $top/src/util.c"
+defs="-DHAVE_LIBUNWIND=1"
+if pkg-config --exists libdw; then
+	srcs="$srcs $top/src/srcline.c $top/src/debugfile.c"
+	defs="$defs -DHAVE_LIBDW=1"
+fi
+# shellcheck disable=SC2086
+$CC $flags ${FUZZ_CFLAGS:-} -D_GNU_SOURCE $defs -I"$build" -I"$top/src" \
+	-o "$out" "$here/fuzz_elfsym.c" $srcs \
+	$(pkg-config --libs libelf) $(pkg-config --libs libdw 2>/dev/null || true)
+fx=$top/tests/unit/elfsym_fixture.c
+s=$work/elf-seeds
+cc -g -gdwarf-5 -O0 -fPIE -pie -o "$s/pie_dwarf5" "$fx"
+cc -g -gdwarf-4 -O1 -fno-pie -no-pie -o "$s/nopie_dwarf4" "$fx"
+cc -g -O1 -fPIC -shared -o "$s/shared.so" "$fx"
+cc -O2 -fPIE -pie -s -o "$s/stripped" "$fx"
+cd "$work"
+# Leaks: libelf and libdw own what they return; the harness frees all.
+exec "$out" -max_total_time="$secs" -jobs="$jobs" -workers="$jobs" \
+	-max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	-close_fd_mask=3 elf-corpus elf-seeds
