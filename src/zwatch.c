@@ -7,6 +7,7 @@
 #include "sink.h"
 #include "tracer.h"
 #include "util.h"
+#include "watch.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -76,6 +77,8 @@ int main(int argc, char *argv[])
 
 	if (argc > 1 && !strcmp(argv[1], "report"))
 		return report_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "watch"))
+		return watch_main(argc - 1, argv + 1);
 	ret = parse_options(argc, argv, &opts);
 	if (ret >= 0) {
 		free_options(&opts);
