@@ -133,14 +133,21 @@ static int parse_listen(const char *s, struct http_addr *a)
 	return 0;
 }
 
-/* /sys/fs/cgroup/x and /x name the same cgroup. */
+/* /sys/fs/cgroup/x (or .../unified/x, the hybrid layout) and /x name
+ * the same cgroup. */
 static const char *cgroup_relative(const char *path)
 {
-	static const char root[] = "/sys/fs/cgroup";
+	static const char *const roots[] = {
+		"/sys/fs/cgroup/unified", "/sys/fs/cgroup",
+	};
 
-	if (!strncmp(path, root, sizeof(root) - 1) &&
-	    (path[sizeof(root) - 1] == '/' || path[sizeof(root) - 1] == '\0'))
-		return path[sizeof(root) - 1] ? path + sizeof(root) - 1 : "/";
+	for (size_t i = 0; i < ARRAY_SIZE(roots); i++) {
+		size_t n = strlen(roots[i]);
+
+		if (!strncmp(path, roots[i], n) &&
+		    (path[n] == '/' || path[n] == '\0'))
+			return path[n] ? path + n : "/";
+	}
 	return path;
 }
 
@@ -466,6 +473,9 @@ static int watch_start(struct watch *w)
 	if (start_http(w) < 0)
 		return -1;
 	w->next_textfile = w->next_age = clock_now();
+	if (w->o->log_releases || !isnan(w->o->max_age))
+		printf("{\"event\":\"start\",\"pid\":%d,\"source\":\"%s\"}\n",
+		       (int)getpid(), w->pcn >= 0 ? "connector" : "scan");
 	return 0;
 }
 

@@ -4,16 +4,19 @@
  * census that finds the Z state) opens a pidfd, which is readable once
  * the whole group has exited and hangs up (EPOLLHUP, Linux 6.9+) at the
  * release.  The reaper is the kernel's parent at that moment: the parent
- * at exit, an adopter found by re-reading the zombie's ppid when its
- * parent exits (subreaper, or a pid namespace's init), or the kernel
- * itself when the zombie was gone before zwatch could open its pidfd and
- * the parent ignores SIGCHLD.
+ * at exit, or an adopter found by re-reading the zombie's ppid when its
+ * parent exits (a subreaper, or a pid namespace's init).
  *
- * Releases at exit with no SIG_IGN: the parent may have set SA_NOCLDWAIT,
- * which only ptrace can read, or was blocked in a wait and reaped within
- * microseconds.  Both look alike from here; they are counted as
- * reaper="parent" (the parent chose it either way), with at_exit set in
- * the JSON line and the lifetime an upper bound (zwatch's latency).
+ * Autoreap: the kernel sends the exit event after exit_notify(), which
+ * releases at once a child whose parent ignores SIGCHLD or set
+ * SA_NOCLDWAIT; the event then names no parent (0: the task is no longer
+ * pid_alive()).  So SA_NOCLDWAIT, which only ptrace could read from the
+ * parent, is seen without it: an exit event with parent 0 is an
+ * autoreap, whatever the parent's SigIgn says (measured on 6.18 with
+ * SA_NOCLDWAIT and SIG_DFL: 20 of 20).  A release at exit that still
+ * names a parent was a wait faster than zwatch (a parent blocked in
+ * wait4): reaper="parent", at_exit in the JSON line, and its lifetime an
+ * upper bound, zwatch's latency.
  */
 #include "config.h"
 #include "zomtab.h"
@@ -60,6 +63,7 @@ struct zomtab {
 	struct intmap parents;	/* tgid -> struct parent_info */
 	struct intmap kids;	/* tgid -> its zombie count, as a pointer */
 	struct intmap scope;	/* -p: tgid -> (void *)1 */
+	struct intmap ppids;	/* tgid -> its parent, from forks and census */
 	size_t cgroup_len;
 	bool hup_works;		/* pidfds hang up at release (6.9+) */
 	size_t npolled;		/* zombies without a working hang-up */
@@ -88,6 +92,7 @@ struct zomtab *zomtab_new(const struct zomtab_config *cfg, struct metrics *m,
 	intmap_init(&zt->parents);
 	intmap_init(&zt->kids);
 	intmap_init(&zt->scope);
+	intmap_init(&zt->ppids);
 	if (cfg->cgroup) {
 		zt->cgroup_len = strlen(cfg->cgroup);
 		while (zt->cgroup_len > 1 && cfg->cgroup[zt->cgroup_len - 1] == '/')
@@ -295,16 +300,47 @@ static void reparent_kids(struct zomtab *zt, int tgid)
 	}
 }
 
+/* Released before the exit event was sent: the kernel's parent at exit
+ * is unknown to the event (0), the release was exit_notify()'s own:
+ * autoreap, whether by SIG_IGN or by SA_NOCLDWAIT (invisible in /proc).
+ * Its parent is the one the fork event or the census named. */
+static void on_autoreap(struct zomtab *zt, const struct pcn_event *ev)
+{
+	int ppid = (int)(intptr_t)intmap_get(&zt->ppids, ev->tgid);
+	struct parent_info *p = parent_get(zt, ppid);
+	struct zombie z;
+
+	if (!in_scope(zt, ev->tgid, p))
+		return;
+	metrics_exit(zt->m, p->series, (int)ev->exit_code);
+	metrics_release(zt->m, p->series, REAPER_AUTOREAP, 0);
+	if (!zt->cfg.releases)
+		return;
+	memset(&z, 0, sizeof(z));
+	z.pid = ev->tgid;
+	z.parent = z.orig_parent = ppid;
+	z.exit_code = (int)ev->exit_code;
+	z.exit_ts = ev->ts;
+	memcpy(z.parent_comm, p->comm, sizeof(z.parent_comm));
+	zombie_alert_release(zt->cfg.releases, &z, ev->ts, REAPER_AUTOREAP, true);
+}
+
 /* A thread group's leader exited: it is a zombie now, or once its last
  * thread exits, or it was released before we could look. */
 static void on_leader_exit(struct zomtab *zt, const struct pcn_event *ev)
 {
-	struct parent_info *p = parent_get(zt, ev->ptgid);
 	struct zombie *z = intmap_get(&zt->zombies, ev->tgid), tmp;
+	struct parent_info *p;
+	enum reaper_kind k;
 	double now;
 
 	if (z)	/* a stale entry of a reused pid: its release is past */
 		zombie_released(zt, z, clock_now());
+	if (ev->ptgid == 0) {
+		on_autoreap(zt, ev);
+		return;
+	}
+	p = parent_get(zt, ev->ptgid);
 	if (!in_scope(zt, ev->tgid, p))
 		return;
 	metrics_exit(zt->m, p->series, (int)ev->exit_code);
@@ -315,21 +351,17 @@ static void on_leader_exit(struct zomtab *zt, const struct pcn_event *ev)
 		zombie_insert(zt, z);
 		return;
 	}
-	/* Released already: by the kernel (SIG_IGN), or see the top. */
+	/* Released between the event and now: a parent blocked in a wait
+	 * (or, on kernels that name the parent of an autoreaped process,
+	 * the kernel: then the parent ignores SIGCHLD). */
 	now = clock_now();
 	tmp = *z;
 	free(z);
-	if (parent_ignores_sigchld(p)) {
-		metrics_release(zt->m, p->series, REAPER_AUTOREAP, 0);
-		if (zt->cfg.releases)
-			zombie_alert_release(zt->cfg.releases, &tmp, tmp.exit_ts,
-					     REAPER_AUTOREAP, true);
-		return;
-	}
-	metrics_release(zt->m, p->series, REAPER_PARENT, now - ev->ts);
+	k = parent_ignores_sigchld(p) ? REAPER_AUTOREAP : REAPER_PARENT;
+	metrics_release(zt->m, p->series, k, k == REAPER_AUTOREAP ? 0 : now - ev->ts);
 	if (zt->cfg.releases)
-		zombie_alert_release(zt->cfg.releases, &tmp, now,
-				     REAPER_PARENT, true);
+		zombie_alert_release(zt->cfg.releases, &tmp,
+				     k == REAPER_AUTOREAP ? ev->ts : now, k, true);
 }
 
 static void on_exit_event(struct zomtab *zt, const struct pcn_event *ev)
@@ -346,6 +378,7 @@ static void on_exit_event(struct zomtab *zt, const struct pcn_event *ev)
 	on_leader_exit(zt, ev);
 	reparent_kids(zt, ev->tgid);
 	parent_drop(zt, ev->tgid);
+	intmap_del(&zt->ppids, ev->tgid);
 	if (zt->cfg.scope_pid && ev->tgid != zt->cfg.scope_pid)
 		intmap_del(&zt->scope, ev->tgid);
 }
@@ -354,6 +387,8 @@ void zomtab_event(struct zomtab *zt, const struct pcn_event *ev)
 {
 	switch (ev->type) {
 	case PCN_FORK:
+		if (ev->pid == ev->tgid && ev->ptgid > 0)
+			intmap_put(&zt->ppids, ev->tgid, (void *)(intptr_t)ev->ptgid);
 		if (zt->cfg.scope_pid && ev->pid == ev->tgid &&
 		    intmap_get(&zt->scope, ev->ptgid))
 			intmap_put(&zt->scope, ev->tgid, (void *)1);
@@ -512,6 +547,8 @@ int zomtab_census(struct zomtab *zt, bool after_loss)
 		const struct census_proc *cp = &b.v[i];
 		struct zombie *z;
 
+		if (cp->ppid > 0)
+			intmap_put(&zt->ppids, cp->pid, (void *)(intptr_t)cp->ppid);
 		if (cp->state != 'Z')
 			continue;
 		z = intmap_get(&zt->zombies, cp->pid);
@@ -570,5 +607,6 @@ void zomtab_free(struct zomtab *zt)
 	intmap_free(&zt->parents);
 	intmap_free(&zt->kids);
 	intmap_free(&zt->scope);
+	intmap_free(&zt->ppids);
 	free(zt);
 }
