@@ -3,7 +3,6 @@
  * batches so that a fork storm costs few system calls. */
 #include "config.h"
 #include "proc_connector.h"
-#include "procfs.h"
 
 #include <errno.h>
 #include <linux/cn_proc.h>
@@ -15,6 +14,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* Linux 6.6 lets a listener choose its events with a second word after
@@ -51,14 +51,24 @@ static int pcn_send(int fd, uint32_t op)
 	return 0;
 }
 
-/* The kernel answers a subscription with PROC_EVENT_NONE whose ack.err
- * is the errno: EPERM without CAP_NET_ADMIN (the bind succeeds). */
-static int pcn_wait_ack(int fd)
+/* Whether events reach us: the kernel answers a subscription with
+ * PROC_EVENT_NONE whose ack.err is an errno (EPERM without CAP_NET_ADMIN
+ * on older kernels; Linux 6.18 accepts unprivileged listeners), but
+ * sends no answer at all to a process outside the initial user and pid
+ * namespaces, and a socket outside the initial network namespace gets no
+ * events.  So a child of ours exits, and its exit event must arrive. */
+static int pcn_probe(int fd)
 {
 	char buf[PCN_MSG_SIZE];
 	struct pollfd p = { .fd = fd, .events = POLLIN };
+	pid_t probe = fork();
 
-	for (int tries = 0; tries < 100; tries++) {
+	if (probe < 0)
+		return -errno;
+	if (probe == 0)
+		_exit(0);
+	waitpid(probe, NULL, 0);
+	for (;;) {
 		struct nlmsghdr *nl = (struct nlmsghdr *)buf;
 		struct cn_msg *cn = NLMSG_DATA(nl);
 		struct proc_event *ev = (struct proc_event *)cn->data;
@@ -68,24 +78,20 @@ static int pcn_wait_ack(int fd)
 			return -ETIMEDOUT;
 		n = recv(fd, buf, sizeof(buf), 0);
 		if (n < 0) {
-			if (errno == EINTR || errno == EAGAIN || errno == ENOBUFS)
+			if (errno == EINTR || errno == EAGAIN)
 				continue;
+			if (errno == ENOBUFS)	/* lost, maybe the probe's */
+				return pcn_probe(fd);
 			return -errno;
 		}
-		if ((size_t)n < NLMSG_HDRLEN + sizeof(*cn) + 16)
+		if ((size_t)n < NLMSG_HDRLEN + sizeof(*cn) + 16 + 16)
 			continue;
-		if (ev->what == PROC_EVENT_NONE)
+		if (ev->what == PROC_EVENT_NONE && ev->event_data.ack.err)
 			return -(int)ev->event_data.ack.err;
+		if (ev->what == PROC_EVENT_EXIT &&
+		    ev->event_data.exit.process_tgid == probe)
+			return 0;
 	}
-	return 0;	/* events flow: we are subscribed */
-}
-
-static bool has_net_admin(void)
-{
-	struct proc_status st;
-
-	return procfs_status(getpid(), 0, &st) == 0 &&
-	       (st.cap_eff & (1ULL << 12));	/* CAP_NET_ADMIN */
 }
 
 int pcn_open(void)
@@ -109,11 +115,7 @@ int pcn_open(void)
 		goto fail;
 	err = pcn_send(fd, PROC_CN_MCAST_LISTEN);
 	if (err == 0)
-		err = pcn_wait_ack(fd);
-	/* An acknowledgement can be dropped (ENOBUFS on a busy machine):
-	 * with CAP_NET_ADMIN the subscription took effect regardless. */
-	if (err == -ETIMEDOUT && has_net_admin())
-		err = 0;
+		err = pcn_probe(fd);
 	if (err < 0) {
 		close(fd);
 		return err;

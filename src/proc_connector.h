@@ -1,7 +1,8 @@
 /* proc_connector.h - the kernel's process events connector (netlink
  * NETLINK_CONNECTOR, CN_IDX_PROC): fork, exec, comm and exit events of
- * every process on the machine, without ptrace.  Needs CAP_NET_ADMIN in
- * the initial user and pid namespace.
+ * every process on the machine, without ptrace.  Works in the initial
+ * network, user and pid namespaces only; older kernels also require
+ * CAP_NET_ADMIN (6.18 here does not).
  */
 #ifndef ZWATCH_PROC_CONNECTOR_H
 #define ZWATCH_PROC_CONNECTOR_H
@@ -19,9 +20,11 @@ struct pcn_event {
 	double ts;		/* when, CLOCK_MONOTONIC seconds */
 };
 
-/* Opens the socket, subscribes and waits (at most a second) for the
- * kernel's acknowledgement: the fd (non-blocking), or -errno: -EPERM
- * without CAP_NET_ADMIN, -EPROTONOSUPPORT without the connector. */
+/* Opens the socket, subscribes, and checks that events arrive (a child
+ * forked for the purpose must be seen exiting within 2 s): the fd
+ * (non-blocking), or -errno: -EPERM without CAP_NET_ADMIN (kernels that
+ * require it), -ETIMEDOUT outside the initial namespaces,
+ * -EPROTONOSUPPORT without the connector. */
 int pcn_open(void);
 
 /* Reads everything queued on fd, calling fn for each event.  Returns the

@@ -423,11 +423,12 @@ static void open_connector(struct watch *w)
 	if (w->pcn >= 0)
 		pcn_close(w->pcn);
 	else if (!w->o->no_connector)
-		warnx_("no proc connector (%s%s): falling back to a /proc scan "
+		warnx_("no proc connector (%s): falling back to a /proc scan "
 		       "every %gs; exits and zombies released between scans "
-		       "are not seen", strerror(-w->pcn),
-		       w->pcn == -EPERM ? ", needs CAP_NET_ADMIN" : "",
-		       w->o->interval);
+		       "are not seen", w->pcn == -EPERM ? "needs CAP_NET_ADMIN" :
+		       w->pcn == -ETIMEDOUT ? "no events arrive: not in the "
+		       "initial network, user and pid namespaces?" :
+		       strerror(-w->pcn), w->o->interval);
 	w->pcn = -1;
 	metrics_set_source(w->m, "scan");
 }

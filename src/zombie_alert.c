@@ -65,8 +65,9 @@ void zombie_alert_age(FILE *fp, const struct zombie *z, double age,
 	f.parent = z->parent;
 	fprintf(fp, "{\"event\":\"zombie_age\",\"pid\":%d,\"comm\":", z->pid);
 	json_put_string(fp, comm);
-	fprintf(fp, ",\"age\":%.3f,\"age_estimated\":%s,\"exit_status\":%d,",
-		age, z->estimated ? "true" : "false", z->exit_code);
+	fprintf(fp, ",\"age\":%.3f,\"exit_time\":%.6f,\"age_estimated\":%s,"
+		"\"exit_status\":%d,", age, z->exit_ts,
+		z->estimated ? "true" : "false", z->exit_code);
 	put_parent(fp, &f, alive);
 	diagnose_explain(&f, z->pid, comm, age, text, sizeof(text));
 	fputs(",\"diagnosis\":", fp);

@@ -50,9 +50,10 @@
 struct parent_info {
 	int tgid;
 	int stat_fd;		/* /proc/TGID/stat, kept open for SigIgn */
-	int series;
+	int series;		/* -1 until a zombie of its is in scope */
 	bool in_cgroup;		/* --cgroup matches (or none given) */
 	char comm[16];
+	char cgroup[METRICS_LABEL_MAX + 1];
 };
 
 struct zomtab {
@@ -101,7 +102,8 @@ struct zomtab *zomtab_new(const struct zomtab_config *cfg, struct metrics *m,
 	zt->hup_works = kernel_at_least(6, 9);
 	zt->unknown.stat_fd = -1;
 	strcpy(zt->unknown.comm, "_unknown");
-	zt->unknown.series = metrics_series(m, "_unknown", "_unknown");
+	zt->unknown.series = -1;
+	strcpy(zt->unknown.cgroup, "_unknown");
 	zt->unknown.in_cgroup = !cfg->cgroup;
 	return zt;
 }
@@ -168,9 +170,19 @@ static struct parent_info *parent_get(struct zomtab *zt, int tgid)
 	p->stat_fd = fd;
 	memcpy(p->comm, st.comm, sizeof(p->comm));
 	p->in_cgroup = cgroup_matches(zt, cgroup);
-	p->series = metrics_series(zt->m, st.comm, cgroup);
+	p->series = -1;
+	snprintf(p->cgroup, sizeof(p->cgroup), "%s", cgroup);
 	intmap_put(&zt->parents, tgid, p);
 	return p;
+}
+
+/* Its series, made only for parents in scope: out-of-scope ones must
+ * not use up the label limit. */
+static int parent_series(struct zomtab *zt, struct parent_info *p)
+{
+	if (p->series < 0)
+		p->series = metrics_series(zt->m, p->comm, p->cgroup);
+	return p->series;
 }
 
 static bool parent_ignores_sigchld(const struct parent_info *p)
@@ -229,14 +241,14 @@ static int zombie_watch(struct zomtab *zt, struct zombie *z, bool exited)
 	return 0;
 }
 
-static struct zombie *zombie_new(int pid, int parent,
-				 const struct parent_info *p)
+static struct zombie *zombie_new(struct zomtab *zt, int pid, int parent,
+				 struct parent_info *p)
 {
 	struct zombie *z = xcalloc(1, sizeof(*z));
 
 	z->pid = pid;
 	z->orig_parent = z->parent = parent;
-	z->series = p->series;
+	z->series = parent_series(zt, p);
 	memcpy(z->parent_comm, p->comm, sizeof(z->parent_comm));
 	return z;
 }
@@ -312,7 +324,7 @@ static void on_autoreap(struct zomtab *zt, const struct pcn_event *ev)
 
 	if (!in_scope(zt, ev->tgid, p))
 		return;
-	metrics_exit(zt->m, p->series, (int)ev->exit_code);
+	metrics_exit(zt->m, parent_series(zt, p), (int)ev->exit_code);
 	metrics_release(zt->m, p->series, REAPER_AUTOREAP, 0);
 	if (!zt->cfg.releases)
 		return;
@@ -343,8 +355,8 @@ static void on_leader_exit(struct zomtab *zt, const struct pcn_event *ev)
 	p = parent_get(zt, ev->ptgid);
 	if (!in_scope(zt, ev->tgid, p))
 		return;
-	metrics_exit(zt->m, p->series, (int)ev->exit_code);
-	z = zombie_new(ev->tgid, ev->ptgid, p);
+	metrics_exit(zt->m, parent_series(zt, p), (int)ev->exit_code);
+	z = zombie_new(zt, ev->tgid, ev->ptgid, p);
 	z->exit_code = (int)ev->exit_code;
 	z->exit_ts = ev->ts;
 	if (zombie_watch(zt, z, false) == 0) {
@@ -516,7 +528,7 @@ static void census_adopt(struct zomtab *zt, const struct census_proc *cp,
 
 	if (!in_scope(zt, cp->pid, p))
 		return;
-	z = zombie_new(cp->pid, cp->ppid, p);
+	z = zombie_new(zt, cp->pid, cp->ppid, p);
 	z->exit_code = cp->exit_code;
 	z->exited = true;
 	t = census_exit_time(cp->pid);

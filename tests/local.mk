@@ -303,3 +303,34 @@ FAULT_E2E_TESTS = \
 	tests/e2e/test_launch_signals.py
 TESTS += $(FAULT_E2E_TESTS)
 EXTRA_DIST += $(FAULT_E2E_TESTS)
+
+# --- zwatch watch (issue 14) ---
+# The always-on monitor: ground truth from random trees, a real
+# Prometheus scraping it, restart, the unprivileged fallback, usage
+# errors.  The 100,000-fork overflow run is behind make stress-watch.
+WATCH_SCN = \
+	tests/scn/watch_tree \
+	tests/scn/watch_leaker
+check_PROGRAMS += $(WATCH_SCN)
+tests_scn_watch_tree_SOURCES = tests/scn/watch_tree.c tests/scn/scn.h
+tests_scn_watch_leaker_SOURCES = tests/scn/watch_leaker.c tests/scn/scn.h
+
+WATCH_E2E_TESTS = \
+	tests/e2e/test_watch_truth.py \
+	tests/e2e/test_watch_prometheus.py \
+	tests/e2e/test_watch_restart.py \
+	tests/e2e/test_watch_unprivileged.py \
+	tests/e2e/test_watch_usage.py
+TESTS += $(WATCH_E2E_TESTS)
+EXTRA_DIST += $(WATCH_E2E_TESTS) tests/watchtest.py tests/stress_watch.py \
+	contrib/prometheus/zwatch-alerts.yml contrib/prometheus/prometheus.yml \
+	contrib/systemd/zwatch-watch.service
+
+# A burst of 100,000 forks under zwatch watch: it survives, counts the
+# lost events, and its zombie gauge is right again within one census.
+stress-watch: zwatch
+	abs_top_builddir='$(abs_top_builddir)' abs_top_srcdir='$(abs_top_srcdir)' \
+		python3 $(srcdir)/tests/stress_watch.py
+
+stress: stress-watch
+.PHONY: stress-watch

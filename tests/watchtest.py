@@ -194,12 +194,15 @@ class Prometheus:
             return False
 
     def query(self, expr):
-        """[(labels, timestamp, value)] of an instant query."""
+        """[(labels, timestamp, value)] of an instant query; for a range
+        selector, Prometheus's matrix (dicts with "metric", "values")."""
         url = (f"http://127.0.0.1:{self.port}/api/v1/query?" +
                urllib.parse.urlencode({"query": expr}))
         r = json.loads(http_get(url))
         if r.get("status") != "success":
             raise zwtest.HardError(f"query {expr}: {r}")
+        if r["data"]["resultType"] == "matrix":
+            return r["data"]["result"]
         return [(s["metric"], float(s["value"][0]), float(s["value"][1]))
                 for s in r["data"]["result"]]
 
@@ -254,6 +257,22 @@ class Cgroup:
                 return
             except OSError:
                 time.sleep(0.05)
+
+
+def version():
+    """zwatch's version, as zwatch_info labels it."""
+    out = subprocess.run([zwtest.zwatch_path(), "-V"], capture_output=True,
+                         text=True, timeout=30).stdout
+    return out.split()[1] if out.split()[1:] else ""
+
+
+def own_cgroup():
+    """Our cgroup v2 path, as zwatch labels it."""
+    with open("/proc/self/cgroup") as f:
+        for line in f:
+            if line.startswith("0::"):
+                return line[3:].strip()
+    return "/"
 
 
 def read_log(path):
