@@ -94,13 +94,13 @@ static int pcn_probe(int fd)
 	}
 }
 
-int pcn_open(void)
+int pcn_open(int rcvbuf)
 {
 	struct sockaddr_nl sa = {
 		.nl_family = AF_NETLINK,
 		.nl_groups = CN_IDX_PROC,
 	};
-	int fd, err, size = 8 << 20;
+	int fd, err, size = rcvbuf;
 
 	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
 		    NETLINK_CONNECTOR);

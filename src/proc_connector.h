@@ -24,8 +24,9 @@ struct pcn_event {
  * forked for the purpose must be seen exiting within 2 s): the fd
  * (non-blocking), or -errno: -EPERM without CAP_NET_ADMIN (kernels that
  * require it), -ETIMEDOUT outside the initial namespaces,
- * -EPROTONOSUPPORT without the connector. */
-int pcn_open(void);
+ * -EPROTONOSUPPORT without the connector.  rcvbuf: the socket's buffer
+ * in bytes (events queued while zwatch is busy; beyond it they are lost). */
+int pcn_open(int rcvbuf);
 
 /* Reads everything queued on fd, calling fn for each event.  Returns the
  * number of events, or -ENOBUFS when the kernel dropped some because the

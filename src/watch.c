@@ -41,6 +41,7 @@ struct watch_options {
 	double max_age;		/* --max-zombie-age; NAN: none */
 	double interval;	/* --interval: census period or spacing */
 	size_t max_series;
+	int event_buffer;	/* --event-buffer: the connector's SO_RCVBUF */
 	bool log_releases;
 	bool no_connector;
 };
@@ -89,6 +90,8 @@ static void usage(FILE *fp)
 	      "                         least time between censuses after lost events,\n"
 	      "                         textfile period (default 1s)\n"
 	      "     --no-connector      do not use the proc connector: /proc scans only\n"
+	      "     --event-buffer=SIZE  the connector socket's buffer, bytes (default\n"
+	      "                         8M; k and M suffixes); overflow: lost events\n"
 	      "\n"
 	      " -h, --help              display this help\n"
 	      "\n"
@@ -194,6 +197,16 @@ static int parse_one(int c, const char *arg, struct watch_options *o)
 	case 'n':
 		o->no_connector = true;
 		return -1;
+	case 'b':
+		n = strtol(arg, &end, 10);
+		if (*end == 'k' || *end == 'K')
+			n <<= 10, end++;
+		else if (*end == 'M')
+			n <<= 20, end++;
+		if (*arg == '\0' || *end || n < 4096 || n > 1 << 30)
+			return usage_error(CMD, "invalid --event-buffer '%s' (4k to 1024M)", arg);
+		o->event_buffer = (int)n;
+		return -1;
 	}
 	return usage_error(CMD, "unknown option '%s'", arg);
 }
@@ -210,6 +223,7 @@ static int parse_watch_options(int argc, char *argv[], struct watch_options *o)
 		{ "max-series", required_argument, NULL, 's' },
 		{ "log-releases", no_argument, NULL, 'r' },
 		{ "no-connector", no_argument, NULL, 'n' },
+		{ "event-buffer", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -219,6 +233,7 @@ static int parse_watch_options(int argc, char *argv[], struct watch_options *o)
 	o->max_age = NAN;
 	o->interval = 1;
 	o->max_series = METRICS_DEFAULT_MAX_SERIES;
+	o->event_buffer = 8 << 20;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:p:h", longopts, NULL)) != -1) {
@@ -417,7 +432,7 @@ static int open_signals(void)
 
 static void open_connector(struct watch *w)
 {
-	w->pcn = w->o->no_connector ? -ENOTSUP : pcn_open();
+	w->pcn = w->o->no_connector ? -ENOTSUP : pcn_open(w->o->event_buffer);
 	if (w->pcn >= 0 && add_fd(w->epfd, w->pcn, &tok_pcn) == 0)
 		return;
 	if (w->pcn >= 0)

@@ -310,10 +310,12 @@ EXTRA_DIST += $(FAULT_E2E_TESTS)
 # errors.  The 100,000-fork overflow run is behind make stress-watch.
 WATCH_SCN = \
 	tests/scn/watch_tree \
-	tests/scn/watch_leaker
+	tests/scn/watch_leaker \
+	tests/scn/watch_burst
 check_PROGRAMS += $(WATCH_SCN)
 tests_scn_watch_tree_SOURCES = tests/scn/watch_tree.c tests/scn/scn.h
 tests_scn_watch_leaker_SOURCES = tests/scn/watch_leaker.c tests/scn/scn.h
+tests_scn_watch_burst_SOURCES = tests/scn/watch_burst.c tests/scn/scn.h
 
 WATCH_E2E_TESTS = \
 	tests/e2e/test_watch_truth.py \
@@ -328,7 +330,7 @@ EXTRA_DIST += $(WATCH_E2E_TESTS) tests/watchtest.py tests/stress_watch.py \
 
 # A burst of 100,000 forks under zwatch watch: it survives, counts the
 # lost events, and its zombie gauge is right again within one census.
-stress-watch: zwatch
+stress-watch: zwatch tests/scn/watch_burst
 	abs_top_builddir='$(abs_top_builddir)' abs_top_srcdir='$(abs_top_srcdir)' \
 		python3 $(srcdir)/tests/stress_watch.py
 
