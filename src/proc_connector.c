@@ -31,22 +31,24 @@ struct pcn_input {
 
 static int pcn_send(int fd, uint32_t op)
 {
-	struct {
-		struct nlmsghdr nl;
-		struct cn_msg cn;
-		struct pcn_input in;
-	} __attribute__((packed)) msg;
+	union {
+		struct nlmsghdr nl;	/* for alignment */
+		char bytes[NLMSG_SPACE(sizeof(struct cn_msg) +
+				       sizeof(struct pcn_input))];
+	} buf;
+	struct nlmsghdr *nl = &buf.nl;
+	struct cn_msg *cn = NLMSG_DATA(nl);
+	struct pcn_input in = { .op = op, .event_type = PCN_WANTED };
 
-	memset(&msg, 0, sizeof(msg));
-	msg.nl.nlmsg_len = sizeof(msg);
-	msg.nl.nlmsg_type = NLMSG_DONE;
-	msg.nl.nlmsg_pid = (uint32_t)getpid();
-	msg.cn.id.idx = CN_IDX_PROC;
-	msg.cn.id.val = CN_VAL_PROC;
-	msg.cn.len = sizeof(msg.in);
-	msg.in.op = op;
-	msg.in.event_type = PCN_WANTED;
-	if (send(fd, &msg, sizeof(msg), 0) < 0)
+	memset(&buf, 0, sizeof(buf));
+	nl->nlmsg_len = NLMSG_LENGTH(sizeof(*cn) + sizeof(in));
+	nl->nlmsg_type = NLMSG_DONE;
+	nl->nlmsg_pid = (uint32_t)getpid();
+	cn->id.idx = CN_IDX_PROC;
+	cn->id.val = CN_VAL_PROC;
+	cn->len = sizeof(in);
+	memcpy(cn->data, &in, sizeof(in));
+	if (send(fd, nl, nl->nlmsg_len, 0) < 0)
 		return -errno;
 	return 0;
 }
