@@ -59,7 +59,7 @@ static int pcn_send(int fd, uint32_t op)
  * sends no answer at all to a process outside the initial user and pid
  * namespaces, and a socket outside the initial network namespace gets no
  * events.  So a child of ours exits, and its exit event must arrive. */
-static int pcn_probe(int fd)
+static int pcn_probe_once(int fd)
 {
 	char buf[PCN_MSG_SIZE];
 	struct pollfd p = { .fd = fd, .events = POLLIN };
@@ -83,7 +83,7 @@ static int pcn_probe(int fd)
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			if (errno == ENOBUFS)	/* lost, maybe the probe's */
-				return pcn_probe(fd);
+				return -ENOBUFS;
 			return -errno;
 		}
 		if ((size_t)n < NLMSG_HDRLEN + sizeof(*cn) + 16 + 16)
@@ -94,6 +94,16 @@ static int pcn_probe(int fd)
 		    ev->event_data.exit.process_tgid == probe)
 			return 0;
 	}
+}
+
+/* A busy machine can overflow the buffer before the probe's event. */
+static int pcn_probe(int fd)
+{
+	int err = -ENOBUFS;
+
+	for (int tries = 0; tries < 5 && err == -ENOBUFS; tries++)
+		err = pcn_probe_once(fd);
+	return err;
 }
 
 int pcn_open(int rcvbuf)

@@ -317,6 +317,12 @@ tests_scn_watch_tree_SOURCES = tests/scn/watch_tree.c tests/scn/scn.h
 tests_scn_watch_leaker_SOURCES = tests/scn/watch_leaker.c tests/scn/scn.h
 tests_scn_watch_burst_SOURCES = tests/scn/watch_burst.c tests/scn/scn.h
 
+check_PROGRAMS += tests/unit/test_metrics
+TESTS += tests/unit/test_metrics
+tests_unit_test_metrics_CFLAGS = $(ZW_CFLAGS)
+tests_unit_test_metrics_LDFLAGS = $(SANITIZE_CFLAGS)
+tests_unit_test_metrics_LDADD = $(ZW_LIBS)
+
 WATCH_E2E_TESTS = \
 	tests/e2e/test_watch_truth.py \
 	tests/e2e/test_watch_prometheus.py \
