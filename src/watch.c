@@ -399,7 +399,7 @@ static void run(struct watch *w)
 		}
 		if (n > 0)
 			handle(w, evs, n);
-		if (w->http)
+		else if (n == 0 && w->http)	/* its timeout, maybe */
 			http_export_run(w->http);
 		do_due(w);
 	}

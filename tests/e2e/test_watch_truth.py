@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """zwatch watch against ground truth: random process trees
 (tests/scn/watch_tree SEED) whose every process logs its exit code and
-every reaper its wait (the release time: its clock when the wait
-returned), in the initial pid namespace (the root is a subreaper) and as
+every reaper its wait (its clock just before and just after the wait
+call: the release happened in between, or after the exit if that came
+later), in the initial pid namespace (the root is a subreaper) and as
 the init of a new one (unshare -fp); the exit times and parents at exit
 come from the test's own proc connector listener (the kernel's
 timestamps: a child's own clock before _exit can be milliseconds early
-on a loaded machine).  zwatch and the trees run at nice -10 (when
-permitted): the machine is shared with other test runs, and the test
-measures zwatch's bookkeeping, not the scheduler's queue.
+on a loaded machine).  The machine is shared with other test runs, and
+the test measures zwatch's bookkeeping, not the scheduler's queue: as
+root, zwatch runs SCHED_FIFO (chrt -f 10) and the trees at nice -10.  A lifetime
+is right when zwatch saw the release no earlier than it can have
+happened and at most 5 ms after the reaper's clock after its wait.
 Every process of the trees must have exactly one release line from
 `zwatch watch -p <this test> --log-releases` with the right exit status
 and reaper kind (parent, subreaper, init, autoreap), and its zombie
@@ -48,28 +51,37 @@ def run_tree(t, seed, ns):
         elif f[0] == "exit":
             exits[int(f[1])] = (int(f[2]), int(f[4]))
         elif f[0] == "reap":
-            reaps[int(f[1])] = (int(f[2]), float(f[3]))
+            reaps[int(f[1])] = (int(f[2]), float(f[3]), float(f[4]))
     gpid_of = {pid: g for pid, (g, _) in exits.items()}
+    # The listener's thread may still be reading the last events.
+    zwtest.poll_until(lambda: all(g in KERNEL.exit for g in gpid_of.values()),
+                      10, 0.02)
     gpid_of[1 if ns else root] = root
     truth = {}
     for pid, (gpid, code) in exits.items():
         t_exit, ppid, _ = KERNEL.exit.get(gpid, (None, None, None))
         if t_exit is None:
-            raise zwtest.HardError(f"the test's listener missed {gpid}'s exit")
+            if not KERNEL.overflow:
+                raise zwtest.HardError(f"the test's listener missed {gpid}'s "
+                                       "exit without an overflow")
+            UNKNOWN.append(gpid)    # no truth for it: not checked
+            continue
         if pid not in reaps:
-            kind, life = "autoreap", 0.0
+            kind, lo, hi = "autoreap", 0.0, 0.0
         else:
-            by, t_reap = reaps[pid]
+            by, t0, t1 = reaps[pid]
             kind = "parent" if gpid_of.get(by) == ppid else \
                 ("init" if ns else "subreaper")
-            life = t_reap - t_exit
+            lo, hi = max(t0, t_exit) - t_exit, t1 - t_exit
         truth[gpid] = {"seed": seed, "code": code, "reaper": kind,
-                       "lifetime": round(life, 6)}
+                       "lifetime": [round(lo, 6), round(hi, 6)]}
     return truth
 
 
 KERNEL = None
+UNKNOWN = []
 NICE = ["nice", "-n", "-10"] if os.geteuid() == 0 else []
+RT = ["chrt", "-f", "10"] if os.geteuid() == 0 else []
 
 
 def test(t):
@@ -90,7 +102,7 @@ def test(t):
 
 def run(t):
     w = watchtest.Watch(t, ["-p", str(os.getpid()), "--log-releases"],
-                        prefix=NICE)
+                        prefix=RT)
     try:
         start = w.wait_start()
         if start["source"] != "connector":
@@ -121,14 +133,19 @@ def run(t):
             continue
         g = got[0]
         kinds[tr["reaper"]] = kinds.get(tr["reaper"], 0) + 1
-        err = abs(g["lifetime"] - tr["lifetime"])
+        lo, hi = tr["lifetime"]
+        err = max(lo - 0.001 - g["lifetime"], g["lifetime"] - hi, 0)
         worst = max(worst, err)
         if g["exit_status"] != tr["code"] << 8 or g["reaper"] != tr["reaper"] \
                 or err > TOLERANCE:
             bad.append(f"pid {gpid} (seed {tr['seed']}): truth {tr}, "
                        f"zwatch {g}")
+    if UNKNOWN:
+        t.note(f"the test's own listener overflowed: {len(UNKNOWN)} "
+               f"processes without a kernel exit time are not checked")
     t.note(f"{len(truth)} processes; reaper kinds in the truth: {kinds}; "
-           f"largest lifetime error {worst * 1000:.2f} ms")
+           f"largest lifetime error (outside the truth's interval) "
+           f"{worst * 1000:.2f} ms")
     t.check(not bad, f"all {len(truth)} releases: exit status, reaper kind, "
             f"lifetime within {TOLERANCE * 1000:.0f} ms", "\n".join(bad[:20]))
     t.check(all(k in kinds for k in ("parent", "subreaper", "init",

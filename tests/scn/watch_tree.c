@@ -1,7 +1,7 @@
 /* watch_tree.c - a random process tree with known ground truth, for
  * zwatch watch: every process writes "exit PID GPID PPID CODE T" right
- * before _exit(CODE), every reap is logged "reap PID BY T" right after
- * the wait returned, and the root "root PID GPID" first (T: CLOCK_MONOTONIC
+ * before _exit(CODE), every reap is logged "reap PID BY T0 T1" with the
+ * clock just before the wait was called and right after it returned, and the root "root PID GPID" first (T: CLOCK_MONOTONIC
  * seconds; PID, PPID: as seen in
  * the process's pid namespace; GPID: the pid in /proc's namespace, i.e.
  * the one zwatch reports).  SEED picks at each node how its children end:
@@ -70,10 +70,11 @@ static _Noreturn void finish(int code)
 
 static void reap(pid_t pid)
 {
+	double t0 = now();
 	pid_t r = waitpid(pid, NULL, 0);
 
 	if (r > 0)
-		logline("reap %d %d %.6f\n", r, getpid(), now());
+		logline("reap %d %d %.6f %.6f\n", r, getpid(), t0, now());
 }
 
 /* Builds this node's subtree; returns its exit code. */
@@ -125,12 +126,14 @@ int main(int argc, char **argv)
 	/* Adopted orphans and the top node: reaped after a random delay,
 	 * polling, so that each stays a zombie for a while first. */
 	for (;;) {
+		double t0;
 		pid_t r;
 
 		scn_msleep(2 + rnd(20));
+		t0 = now();
 		r = waitpid(-1, NULL, WNOHANG);
 		if (r > 0)
-			logline("reap %d %d %.6f\n", r, getpid(), now());
+			logline("reap %d %d %.6f %.6f\n", r, getpid(), t0, now());
 		else if (r < 0)
 			break;
 	}
