@@ -53,6 +53,28 @@ static int pcn_send(int fd, uint32_t op)
 	return 0;
 }
 
+/* The event in a datagram, copied out: it sits at offset 36 (nlmsghdr +
+ * cn_msg), not at the 8-byte alignment of its timestamp.  0, or -EINVAL
+ * if the datagram is not a proc event. */
+static int pcn_event_of(const char *buf, size_t n, struct proc_event *ev)
+{
+	const struct nlmsghdr *nl = (const struct nlmsghdr *)buf;
+	const struct cn_msg *cn;
+	size_t len;
+
+	if (n < NLMSG_HDRLEN + sizeof(*cn) || !NLMSG_OK(nl, n))
+		return -EINVAL;
+	cn = NLMSG_DATA(nl);
+	len = cn->len;
+	if (cn->id.idx != CN_IDX_PROC || cn->id.val != CN_VAL_PROC ||
+	    len < offsetof(struct proc_event, event_data) + 4 ||
+	    NLMSG_HDRLEN + sizeof(*cn) + len > n)
+		return -EINVAL;
+	memset(ev, 0, sizeof(*ev));
+	memcpy(ev, cn->data, len < sizeof(*ev) ? len : sizeof(*ev));
+	return 0;
+}
+
 /* Whether events reach us: the kernel answers a subscription with
  * PROC_EVENT_NONE whose ack.err is an errno (EPERM without CAP_NET_ADMIN
  * on older kernels; Linux 6.18 accepts unprivileged listeners), but
@@ -71,9 +93,7 @@ static int pcn_probe_once(int fd)
 		_exit(0);
 	waitpid(probe, NULL, 0);
 	for (;;) {
-		struct nlmsghdr *nl = (struct nlmsghdr *)buf;
-		struct cn_msg *cn = NLMSG_DATA(nl);
-		struct proc_event *ev = (struct proc_event *)cn->data;
+		struct proc_event ev;
 		ssize_t n;
 
 		if (poll(&p, 1, 2000) <= 0)
@@ -86,12 +106,12 @@ static int pcn_probe_once(int fd)
 				return -ENOBUFS;
 			return -errno;
 		}
-		if ((size_t)n < NLMSG_HDRLEN + sizeof(*cn) + 16 + 16)
+		if (pcn_event_of(buf, (size_t)n, &ev) < 0)
 			continue;
-		if (ev->what == PROC_EVENT_NONE && ev->event_data.ack.err)
-			return -(int)ev->event_data.ack.err;
-		if (ev->what == PROC_EVENT_EXIT &&
-		    ev->event_data.exit.process_tgid == probe)
+		if (ev.what == PROC_EVENT_NONE && ev.event_data.ack.err)
+			return -(int)ev.event_data.ack.err;
+		if (ev.what == PROC_EVENT_EXIT &&
+		    ev.event_data.exit.process_tgid == probe)
 			return 0;
 	}
 }
@@ -175,23 +195,16 @@ static void pcn_decode(const struct proc_event *ev, struct pcn_event *out)
 /* Decodes one datagram; returns 1 if it was an event we want. */
 static int pcn_parse(const char *buf, size_t n, struct pcn_event *out)
 {
-	const struct nlmsghdr *nl = (const struct nlmsghdr *)buf;
-	const struct cn_msg *cn;
-	const struct proc_event *ev;
+	struct proc_event ev;
 
-	if (n < NLMSG_HDRLEN + sizeof(*cn) || !NLMSG_OK(nl, n))
+	if (pcn_event_of(buf, n, &ev) < 0)
 		return 0;
-	cn = NLMSG_DATA(nl);
-	if (cn->id.idx != CN_IDX_PROC || cn->id.val != CN_VAL_PROC ||
-	    cn->len < offsetof(struct proc_event, event_data) + 8)
-		return 0;
-	ev = (const struct proc_event *)cn->data;
-	switch (ev->what) {
+	switch (ev.what) {
 	case PROC_EVENT_FORK:
 	case PROC_EVENT_EXEC:
 	case PROC_EVENT_COMM:
 	case PROC_EVENT_EXIT:
-		pcn_decode(ev, out);
+		pcn_decode(&ev, out);
 		return 1;
 	default:
 		return 0;
