@@ -376,10 +376,13 @@ static void handle(struct watch *w, struct epoll_event *evs, int n)
 		} else if (p == &tok_sig) {
 			if (read(w->sigfd, &si, sizeof(si)) != sizeof(si))
 				continue;
-			if (si.ssi_signo == SIGHUP)
-				w->rescan = true, w->last_census = 0;
-			else
+			if (si.ssi_signo == SIGHUP) {
+				/* a census now */
+				w->rescan = true;
+				w->last_census = 0;
+			} else {
 				w->stop = true;
+			}
 		} else {
 			zomtab_pidfd_ready(w->zt, p, evs[i].events);
 		}
