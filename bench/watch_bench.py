@@ -13,7 +13,8 @@
    pid_max 32768): zombies hold pids, and the machine is shared.
 
 Environment: WATCH_BENCH_FORKS (default 20000), WATCH_BENCH_RUNS (5),
-WATCH_BENCH_ZOMBIES.  Only same-run ratios mean anything.
+WATCH_BENCH_ZOMBIES, WATCH_BENCH_PARTS (default "storm memory").  Only
+same-run ratios mean anything.
 """
 import os
 import shutil
@@ -73,8 +74,9 @@ class Beside:
         self.p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.DEVNULL,
                                   stdin=subprocess.DEVNULL)
-        if kind == "zwatch":
-            zwtest.poll_until(self._up, 15, 0.05)
+        if kind == "zwatch" and not zwtest.poll_until(self._up, 120, 0.1):
+            self.close()
+            raise RuntimeError("zwatch watch did not come up")
         else:
             time.sleep(1)   # forkstat has no readiness signal
 
@@ -86,7 +88,8 @@ class Beside:
             return False
 
     def close(self):
-        self.p.terminate()
+        if self.p.poll() is None:
+            self.p.terminate()
         self.p.wait(30)
 
 
@@ -161,5 +164,8 @@ def memory():
 if __name__ == "__main__":
     print(f"# zwatch watch bench: {os.uname().release}, {os.cpu_count()} CPUs,"
           f" load {os.getloadavg()[0]:.1f}")
-    fork_storm()
-    memory()
+    parts = os.environ.get("WATCH_BENCH_PARTS", "storm memory").split()
+    if "storm" in parts:
+        fork_storm()
+    if "memory" in parts:
+        memory()
