@@ -5,8 +5,10 @@
    alone, beside `zwatch watch --listen` (system-wide) and beside
    `forkstat` (the same proc connector, printing to /dev/null),
    alternating run by run; medians and ratios to alone (goal <= 1.05x).
-2. The CPU zwatch and forkstat use during the storm, scaled to a rate of
-   1,000 forks/s (CPU seconds per second, i.e. the share of one core).
+2. The CPU zwatch and forkstat use during the storm per 1,000 forks/s
+   (CPU seconds per second, i.e. the share of one core).  Both see every
+   fork of the machine, not only the storm's: the rate is the machine's,
+   from the "processes" counter of /proc/stat.
 3. zwatch's resident memory with Z zombies (watch_burst Z Z), and
    forkstat's beside it.  Z defaults to 30,000 when pid_max leaves room
    for them and 10,000 more, else to a third of pid_max (this machine:
@@ -49,6 +51,14 @@ def rss(pid):
         for line in f:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) * 1024
+    return 0
+
+
+def machine_forks():
+    with open("/proc/stat") as f:
+        for line in f:
+            if line.startswith("processes "):
+                return int(line.split()[1])
     return 0
 
 
@@ -103,10 +113,13 @@ def fork_storm():
             b = Beside(k) if k != "alone" else None
             try:
                 c0 = cpu(b.p.pid) if b else 0
+                f0 = machine_forks()
                 s = storm(FORKS)
                 if b:
-                    # CPU per second of storm, scaled to 1,000 forks/s
-                    load[k].append((cpu(b.p.pid) - c0) / s / (FORKS / s / 1000))
+                    # its CPU per second over the machine's forks per
+                    # second, per 1,000
+                    rate = (machine_forks() - f0) / s
+                    load[k].append((cpu(b.p.pid) - c0) / s / (rate / 1000))
             finally:
                 if b:
                     b.close()
