@@ -15,3 +15,13 @@ bench: zwatch
 
 EXTRA_DIST += bench/bench.py
 .PHONY: bench
+
+# zwatch watch: a fork storm alone, beside zwatch watch and beside
+# forkstat; their CPU at 1,000 forks/s; memory with many zombies.
+bench-watch: zwatch tests/scn/watch_burst
+	ZWATCH=$(abs_top_builddir)/zwatch abs_top_builddir='$(abs_top_builddir)' \
+		abs_top_srcdir='$(abs_top_srcdir)' python3 $(srcdir)/bench/watch_bench.py
+
+bench: bench-watch
+EXTRA_DIST += bench/watch_bench.py
+.PHONY: bench-watch

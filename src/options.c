@@ -23,6 +23,8 @@ static void usage(FILE *fp)
 	      " zwatch [options] -- PROG [ARGS...]\n"
 	      " zwatch [options] -p PID[,PID...]\n"
 	      " zwatch ps [options] [PID...]   zombies now, and why (ps --help)\n"
+	      " zwatch watch [options]  an always-on zombie monitor, Prometheus\n"
+	      "                         metrics, no ptrace (zwatch watch --help)\n"
 	      "\n"
 	      "Trace PROG and all its descendants, or attach to running processes;\n"
 	      "report when each process is born, exits, stays a zombie, and who\n"

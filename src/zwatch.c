@@ -10,6 +10,7 @@
 #include "sink_tui.h"
 #include "tracer.h"
 #include "util.h"
+#include "watch.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -126,6 +127,8 @@ int main(int argc, char *argv[])
 		return report_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "ps"))
 		return ps_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "watch"))
+		return watch_main(argc - 1, argv + 1);
 	ret = parse_options(argc, argv, &opts);
 	if (ret >= 0) {
 		free_options(&opts);

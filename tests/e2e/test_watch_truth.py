@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""zwatch watch against ground truth: random process trees
+(tests/scn/watch_tree SEED) whose every process logs its exit code and
+every reaper its wait (its clock just before and just after the wait
+call: the release happened in between, or after the exit if that came
+later), in the initial pid namespace (the root is a subreaper) and as
+the init of a new one (unshare -fp); the exit times and parents at exit
+come from the test's own proc connector listener (the kernel's
+timestamps: a child's own clock before _exit can be milliseconds early
+on a loaded machine).  The machine is shared with other test runs, and
+the test measures zwatch's bookkeeping, not the scheduler's queue: as
+root, zwatch runs SCHED_FIFO (chrt -f 10) and the trees at nice -10.  A lifetime
+is right when zwatch saw the release no earlier than it can have
+happened and at most 5 ms after the reaper's clock after its wait.
+Every process of the trees must have exactly one release line from
+`zwatch watch -p <this test> --log-releases` with the right exit status
+and reaper kind (parent, subreaper, init, autoreap), and its zombie
+lifetime within 5 ms of the truth.  Needs the proc connector (root)."""
+import os
+import subprocess
+import sys
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import zwtest  # noqa: E402
+import watchtest  # noqa: E402
+
+TOLERANCE = 0.005
+SEEDS = [int(s) for s in os.environ.get("WATCH_TRUTH_SEEDS",
+                                        "1 2 3 4 5 6").split()]
+NS_SEEDS = [int(s) for s in os.environ.get("WATCH_TRUTH_NS_SEEDS",
+                                           "11 14 19").split()]
+
+
+def run_tree(t, seed, ns):
+    """Runs one tree; returns {gpid: truth dict}."""
+    path = os.path.join(t.tmpdir, f"tree{seed}.log")
+    prefix = NICE + (["unshare", "-fp", "--kill-child"] if ns else [])
+    with open(path, "wb") as log:
+        r = subprocess.run(prefix + [zwtest.scn("watch_tree"), str(seed)],
+                           stdout=log, stderr=subprocess.PIPE, timeout=60)
+    if r.returncode != 0:
+        if ns and b"unshare" in r.stderr:
+            t.skip(f"unshare -fp failed: {r.stderr.decode()[:200]}")
+        raise zwtest.HardError(f"watch_tree {seed}: rc {r.returncode} "
+                               f"{r.stderr.decode()[:500]}")
+    exits, reaps, root = {}, {}, None
+    for f in watchtest.read_log(path):
+        if f[0] == "root":
+            root = int(f[2])
+        elif f[0] == "exit":
+            exits[int(f[1])] = (int(f[2]), int(f[4]))
+        elif f[0] == "reap":
+            reaps[int(f[1])] = (int(f[2]), float(f[3]), float(f[4]))
+    gpid_of = {pid: g for pid, (g, _) in exits.items()}
+    # The listener's thread may still be reading the last events.
+    zwtest.poll_until(lambda: all(g in KERNEL.exit for g in gpid_of.values()),
+                      10, 0.02)
+    gpid_of[1 if ns else root] = root
+    truth = {}
+    for pid, (gpid, code) in exits.items():
+        t_exit, ppid, _ = KERNEL.exit.get(gpid, (None, None, None))
+        if t_exit is None:
+            if not KERNEL.overflow:
+                raise zwtest.HardError(f"the test's listener missed {gpid}'s "
+                                       "exit without an overflow")
+            UNKNOWN.append(gpid)    # no truth for it: not checked
+            continue
+        if pid not in reaps:
+            kind, lo, hi = "autoreap", 0.0, 0.0
+        else:
+            by, t0, t1 = reaps[pid]
+            kind = "parent" if gpid_of.get(by) == ppid else \
+                ("init" if ns else "subreaper")
+            lo, hi = max(t0, t_exit) - t_exit, t1 - t_exit
+        truth[gpid] = {"seed": seed, "code": code, "reaper": kind,
+                       "lifetime": [round(lo, 6), round(hi, 6)]}
+    return truth
+
+
+KERNEL = None
+UNKNOWN = []
+NICE = ["nice", "-n", "-10"] if os.geteuid() == 0 else []
+RT = ["chrt", "-f", "10"] if os.geteuid() == 0 else []
+
+
+def test(t):
+    global KERNEL
+    try:
+        KERNEL = watchtest.KernelExits()
+    except OSError as e:
+        t.skip(f"proc connector unavailable: {e}")
+    if not KERNEL.acked.wait(3):
+        t.skip("proc connector gave no acknowledgement")
+    try:
+        run(t)
+    finally:
+        KERNEL.close()
+    if KERNEL.overflow:
+        t.note("the test's own listener saw ENOBUFS: truth may be partial")
+
+
+def run(t):
+    w = watchtest.Watch(t, ["-p", str(os.getpid()), "--log-releases"],
+                        prefix=RT)
+    try:
+        start = w.wait_start()
+        if start["source"] != "connector":
+            t.skip("no proc connector (needs CAP_NET_ADMIN): " + w.stderr())
+        truth = {}
+        for seed in SEEDS:
+            truth.update(run_tree(t, seed, False))
+        for seed in NS_SEEDS:
+            truth.update(run_tree(t, seed, True))
+
+        def all_in():
+            got = {l["pid"] for l in w.lines() if l.get("event") == "release"}
+            return set(truth) <= got
+        zwtest.poll_until(all_in, 10, 0.05)
+    finally:
+        w.stop()
+    t.eq(w.rc, 0, "zwatch watch exit status after SIGTERM")
+    rel = {}
+    for l in w.lines():
+        if l.get("event") == "release" and l["pid"] in truth:
+            rel.setdefault(l["pid"], []).append(l)
+    kinds, worst, bad = {}, 0.0, []
+    for gpid, tr in sorted(truth.items()):
+        got = rel.get(gpid, [])
+        if len(got) != 1:
+            bad.append(f"pid {gpid} (seed {tr['seed']}): {len(got)} release "
+                       f"lines, truth {tr}")
+            continue
+        g = got[0]
+        kinds[tr["reaper"]] = kinds.get(tr["reaper"], 0) + 1
+        lo, hi = tr["lifetime"]
+        err = max(lo - 0.001 - g["lifetime"], g["lifetime"] - hi, 0)
+        worst = max(worst, err)
+        if g["exit_status"] != tr["code"] << 8 or g["reaper"] != tr["reaper"] \
+                or err > TOLERANCE:
+            bad.append(f"pid {gpid} (seed {tr['seed']}): truth {tr}, "
+                       f"zwatch {g}")
+    if UNKNOWN:
+        t.note(f"the test's own listener overflowed: {len(UNKNOWN)} "
+               f"processes without a kernel exit time are not checked")
+    t.note(f"{len(truth)} processes; reaper kinds in the truth: {kinds}; "
+           f"largest lifetime error (outside the truth's interval) "
+           f"{worst * 1000:.2f} ms")
+    t.check(not bad, f"all {len(truth)} releases: exit status, reaper kind, "
+            f"lifetime within {TOLERANCE * 1000:.0f} ms", "\n".join(bad[:20]))
+    t.check(all(k in kinds for k in ("parent", "subreaper", "init",
+                                     "autoreap")),
+            "the trees had every reaper kind", str(kinds))
+
+
+zwtest.main(test)
