@@ -56,9 +56,10 @@ int pt_geteventmsg(int tid, unsigned long *msg)
 
 int pt_getregs(int tid, arch_regs *regs)
 {
-	struct iovec iov = { regs, sizeof(*regs) };
+	struct iovec iov = { ARCH_REGSET(regs), sizeof(*ARCH_REGSET(regs)) };
+	int err = req(PTRACE_GETREGSET, tid, NT_PRSTATUS, (unsigned long)&iov);
 
-	return req(PTRACE_GETREGSET, tid, NT_PRSTATUS, (unsigned long)&iov);
+	return err < 0 ? err : arch_regs_complete(tid, regs);
 }
 
 int pt_getsiginfo(int tid, siginfo_t *si)
@@ -68,7 +69,8 @@ int pt_getsiginfo(int tid, siginfo_t *si)
 
 int pt_setregs(int tid, const arch_regs *regs)
 {
-	struct iovec iov = { (void *)regs, sizeof(*regs) };
+	struct iovec iov = { (void *)ARCH_REGSET(regs),
+			     sizeof(*ARCH_REGSET(regs)) };
 
 	return req(PTRACE_SETREGSET, tid, NT_PRSTATUS, (unsigned long)&iov);
 }
@@ -194,6 +196,8 @@ static int after_syscall_insn(int tid, const arch_regs *r)
 
 	if (err < 0)
 		return err;
+	if (!ARCH_CAN_INJECT)
+		return -EOPNOTSUPP;
 	/* At a syscall-entry (or seccomp) stop the kernel is about to run
 	 * the call in orig_rax: it is not ours to replace. */
 	if (sc.op == PTRACE_SYSCALL_INFO_ENTRY ||
@@ -207,7 +211,8 @@ static int after_syscall_insn(int tid, const arch_regs *r)
 		      (void *)(arch_pc(r) - ARCH_SYSCALL_INSN_LEN), NULL);
 	if (errno)
 		return -errno;
-	return (word & 0xffff) == ARCH_SYSCALL_INSN ? 0 : -EOPNOTSUPP;
+	return ((unsigned long)word & ARCH_SYSCALL_INSN_MASK) ==
+	       ARCH_SYSCALL_INSN ? 0 : -EOPNOTSUPP;
 }
 
 /* The thread was killed while in our hands: its exit is on its way. */

@@ -93,7 +93,7 @@ static unsigned long long clone_flags_of(struct task *task, long nr,
 			    sizeof(flags)) == 0)
 			return flags;
 	}
-	if (nr == SYS_vfork || event == PTRACE_EVENT_VFORK)
+	if (nr == ARCH_SYS_vfork || event == PTRACE_EVENT_VFORK)
 		return CLONE_VM | CLONE_VFORK | SIGCHLD;
 	return SIGCHLD;
 }
@@ -102,8 +102,8 @@ static const char *spawn_syscall_name(long nr, int event)
 {
 	const char *name = decode_syscall_name(nr);
 
-	if (name && (nr == SYS_clone || nr == SYS_clone3 || nr == SYS_fork ||
-		     nr == SYS_vfork))
+	if (name && (nr == SYS_clone || nr == SYS_clone3 ||
+		     nr == ARCH_SYS_fork || nr == ARCH_SYS_vfork))
 		return name;
 	return event == PTRACE_EVENT_VFORK ? "vfork" :
 	       event == PTRACE_EVENT_FORK ? "fork" : "clone";
