@@ -1,6 +1,7 @@
 /* options.c - command-line parsing into struct options. */
 #include "config.h"
 #include "options.h"
+#include "kfeatures.h"
 
 #include "duration.h"
 #include "srcline.h"
@@ -178,6 +179,7 @@ int parse_options(int argc, char *argv[], struct options *opts)
 			printf("zwatch %s\nfeatures:%s%s\n", PACKAGE_VERSION,
 			       STACKER_AVAILABLE ? " stacks" : "",
 			       SRCLINE_AVAILABLE ? " lines" : "");
+			kfeatures_print(stdout);
 			return 0;
 		case ':':
 			return usage_error("zwatch", "option '%s' needs an argument",

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "tracer.h"
 #include "tracer_int.h"
+#include "kfeatures.h"
 #include "attach.h"
 #include "decode.h"
 #include "diagnose.h"
@@ -884,7 +885,6 @@ static int setup_fds(struct tracer *tr, sigset_t *orig_mask)
 {
 	struct epoll_event ee = { .events = EPOLLIN, .data.u64 = SIGFD_TAG };
 	sigset_t mask;
-	int fd;
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
@@ -895,10 +895,8 @@ static int setup_fds(struct tracer *tr, sigset_t *orig_mask)
 	if (tr->sigfd < 0 || tr->epfd < 0 ||
 	    epoll_ctl(tr->epfd, EPOLL_CTL_ADD, tr->sigfd, &ee) < 0)
 		return -errno;
-	fd = reap_pidfd_open(getpid());
-	tr->have_pidfd = fd >= 0;
-	if (fd >= 0)
-		close(fd);
+	/* Before 6.9 a pidfd says nothing at release: poll instead. */
+	tr->have_pidfd = kfeatures()->pidfd_release;
 	return 0;
 }
 
