@@ -87,6 +87,14 @@ def elsewhere():
     return bool(PLAN or REPLAY)
 
 
+def machine():
+    """The architecture zwatch runs on (uname -m): the VM's in REPLAY."""
+    if REPLAY:
+        with open(os.path.join(REPLAY, "uname")) as f:
+            return f.read().split()[-2]
+    return os.uname().machine
+
+
 def _vm_path(arg):
     """ARG as the VM sees it: zwatch and the scenario programs move."""
     if arg == zwatch_path():
