@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -47,6 +48,26 @@ static bool probe_pidfd_release(void)
 	return hup;
 }
 
+/* The running kernel is at least major.minor. */
+static bool release_at_least(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (uname(&u) < 0 || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return false;
+	return ma > major || (ma == major && mi >= minor);
+}
+
+/* As pid 1 of a new pid namespace (unshare -fp zwatch ...) the probe's
+ * child would take pid 2, the program's: there the release says it. */
+static bool has_pidfd_release(void)
+{
+	if (getpid() == 1)
+		return release_at_least(6, 9);
+	return probe_pidfd_release();
+}
+
 /* PIDFD_GET_INFO (_IOWR(0xFF, 11, struct pidfd_info), 64 bytes at 6.13)
  * on our own pidfd. */
 static bool probe_pidfd_info(void)
@@ -86,7 +107,7 @@ const struct kfeatures *kfeatures(void)
 	kf.pidfd = fd >= 0 && !turned_off("pidfd");
 	if (fd >= 0)
 		close(fd);
-	kf.pidfd_release = kf.pidfd && probe_pidfd_release() &&
+	kf.pidfd_release = kf.pidfd && has_pidfd_release() &&
 			   !turned_off("pidfd_release");
 	kf.pidfd_info = kf.pidfd && probe_pidfd_info() && !turned_off("pidfd_info");
 	return &kf;

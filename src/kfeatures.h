@@ -12,7 +12,11 @@ struct kfeatures {
 	bool pidfd;		/* pidfd_open() (5.3) */
 	bool pidfd_release;	/* a pidfd reports EPOLLHUP at release (6.9);
 				 * without it a zombie another process reaps
-				 * is polled with kill(pid, 0) every 20 ms */
+				 * is polled with kill(pid, 0) every 20 ms.
+				 * Probed with a child, except as pid 1 (of a
+				 * new pid namespace): there the child would
+				 * take the program's pid, so the kernel
+				 * release decides */
 	bool pidfd_info;	/* PIDFD_GET_INFO (6.13), PIDFD_INFO_EXIT
 				 * (6.15): probed for -V, not used yet */
 };
