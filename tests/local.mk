@@ -311,7 +311,9 @@ EXTRA_DIST += $(FAULT_E2E_TESTS)
 # root the first time (apt-get); see tests/vm/run-vm.sh.  CHECK_VM_ARCHS
 # picks the architectures.
 CHECK_VM_ARCHS = x86_64 aarch64
+TESTS += tests/e2e/test_kfeatures.py
 EXTRA_DIST += \
+	tests/e2e/test_kfeatures.py \
 	tests/vm/run-vm.sh \
 	tests/vm/init.sh \
 	tests/vm/vmtool.py \
