@@ -1,8 +1,14 @@
 /* arch.h - the registers zwatch reads at a stop: syscall number, return
  * value and arguments; and what running a call inside a tracee needs
  * (inject.c): the rt_sigreturn frame that is its fallback, and the
- * instructions that make that call.  x86_64 only for now; a port adds a
- * block here.
+ * instructions that make that call.  One block per architecture (x86_64,
+ * aarch64); the syscall numbers everywhere come from the target's own
+ * <sys/syscall.h>.
+ *
+ * ARCH_REGSET(r) is what PTRACE_GETREGSET NT_PRSTATUS fills;
+ * arch_regs_complete() then adds what the registers alone do not say on
+ * that architecture (pt_getregs calls it).  ARCH_CAN_INJECT says whether
+ * pt_inject_call() may run a call in a tracee.
  */
 #ifndef ZWATCH_ARCH_H
 #define ZWATCH_ARCH_H
@@ -13,8 +19,34 @@
 #include <string.h>
 #include <sys/user.h>
 
+#include <sys/syscall.h>
+
+/* aarch64 has no fork or vfork syscall (glibc uses clone): -2 matches
+ * no number. */
+#ifdef SYS_fork
+#define ARCH_SYS_fork SYS_fork
+#else
+#define ARCH_SYS_fork (-2L)
+#endif
+#ifdef SYS_vfork
+#define ARCH_SYS_vfork SYS_vfork
+#else
+#define ARCH_SYS_vfork (-2L)
+#endif
+
 #if defined(__x86_64__)
 typedef struct user_regs_struct arch_regs;
+
+#define ARCH_REGSET(r) (r)
+#define ARCH_CAN_INJECT 1
+
+/* orig_rax already says whether a stop is in a syscall (-1: no). */
+static inline int arch_regs_complete(int tid, arch_regs *r)
+{
+	(void)tid;
+	(void)r;
+	return 0;
+}
 
 static inline long arch_syscall_nr(const arch_regs *r)
 {
@@ -51,6 +83,7 @@ static inline unsigned long arch_sp(const arch_regs *r)
 /* The syscall instruction, and where a blocked syscall stopped: the
  * kernel leaves the pc right after the instruction. */
 #define ARCH_SYSCALL_INSN 0x050f	/* 0f 05, little-endian */
+#define ARCH_SYSCALL_INSN_MASK 0xffff
 #define ARCH_SYSCALL_INSN_LEN 2
 
 /* A 64-bit thread (user code segment 0x33), not a 32-bit or x32 one. */
@@ -191,6 +224,67 @@ static inline void arch_load_call(arch_regs *r, long nr,
 	r->rip = pc;
 	r->rsp = sp;
 }
+#elif defined(__aarch64__)
+/* At an aarch64 stop the registers do not say whether the thread is in
+ * a syscall: x8 (the number) is an ordinary register, and the kernel has
+ * forgotten the call (syscallno) before a signal-delivery stop.  So
+ * arch_regs_complete() looks at the instruction words around pc: after
+ * an svc the thread is in, or just back from, the call in x8 (x0 is then
+ * its result: the first argument is lost); at an svc it is about to run
+ * it, as after an interrupted call the kernel restarts (x0 is again the
+ * first argument, the result is not known yet). */
+struct arch_regs_aarch64 {
+	struct user_regs_struct u;	/* NT_PRSTATUS */
+	long nr;		/* the syscall, -1: none (user code) */
+	bool at_svc;		/* about to run it: no result yet */
+};
+typedef struct arch_regs_aarch64 arch_regs;
+
+#define ARCH_REGSET(r) (&(r)->u)
+/* Injection is not ported yet: aarch64 changes a syscall's number only
+ * through NT_ARM_SYSTEM_CALL, and inject.c's sigreturn frame is x86's.
+ * What needs it (the SA_NOCLDWAIT probe, --diagnose's handler) says it
+ * could not. */
+#define ARCH_CAN_INJECT 0
+
+int arch_regs_complete(int tid, arch_regs *r);
+
+static inline long arch_syscall_nr(const arch_regs *r)
+{
+	return r->nr;
+}
+
+/* -ERESTARTNOINTR: a result that says "not finished". */
+static inline long arch_syscall_ret(const arch_regs *r)
+{
+	return r->at_svc ? -513 : (long)r->u.regs[0];
+}
+
+static inline unsigned long arch_syscall_arg(const arch_regs *r, int i)
+{
+	return r->u.regs[i < 0 || i > 5 ? 5 : i];
+}
+
+static inline unsigned long arch_pc(const arch_regs *r)
+{
+	return r->u.pc;
+}
+
+static inline unsigned long arch_sp(const arch_regs *r)
+{
+	return r->u.sp;
+}
+
+#define ARCH_SYSCALL_INSN 0xd4000001	/* svc #0 */
+#define ARCH_SYSCALL_INSN_MASK 0xffffffff
+#define ARCH_SYSCALL_INSN_LEN 4
+
+/* A 64-bit thread: PSR_MODE32_BIT clear. */
+static inline bool arch_is_native(const arch_regs *r)
+{
+	return !(r->u.pstate & 0x10);
+}
+
 #else
 #error "zwatch: unsupported architecture"
 #endif

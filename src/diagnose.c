@@ -23,11 +23,14 @@ static const struct {
 	long nr;
 	const char *name;
 } blocking_syscalls[] = {
-	{ SYS_read, "read" }, { SYS_write, "write" }, { SYS_poll, "poll" },
-	{ SYS_select, "select" }, { SYS_pselect6, "pselect6" },
-	{ SYS_ppoll, "ppoll" }, { SYS_epoll_wait, "epoll_wait" },
+	{ SYS_read, "read" }, { SYS_write, "write" },
+#ifdef SYS_poll		/* x86_64 only, as select, epoll_wait and pause */
+	{ SYS_poll, "poll" }, { SYS_select, "select" },
+	{ SYS_epoll_wait, "epoll_wait" }, { SYS_pause, "pause" },
+#endif
+	{ SYS_pselect6, "pselect6" }, { SYS_ppoll, "ppoll" },
 	{ SYS_epoll_pwait, "epoll_pwait" }, { SYS_nanosleep, "nanosleep" },
-	{ SYS_clock_nanosleep, "clock_nanosleep" }, { SYS_pause, "pause" },
+	{ SYS_clock_nanosleep, "clock_nanosleep" },
 	{ SYS_accept, "accept" }, { SYS_accept4, "accept4" },
 	{ SYS_connect, "connect" }, { SYS_recvfrom, "recvfrom" },
 	{ SYS_recvmsg, "recvmsg" }, { SYS_futex, "futex" },

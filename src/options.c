@@ -1,6 +1,7 @@
 /* options.c - command-line parsing into struct options. */
 #include "config.h"
 #include "options.h"
+#include "kfeatures.h"
 
 #include "duration.h"
 #include "sandbox.h"
@@ -198,6 +199,7 @@ int parse_options(int argc, char *argv[], struct options *opts)
 			       STACKER_AVAILABLE && SANDBOX_FILTER ?
 			       " seccomp" : "",
 			       TUI_AVAILABLE ? " tui" : "");
+			kfeatures_print(stdout);
 			return 0;
 		case ':':
 			return usage_error("zwatch", "option '%s' needs an argument",

@@ -52,9 +52,10 @@ int pt_geteventmsg(int tid, unsigned long *msg)
 
 int pt_getregs(int tid, arch_regs *regs)
 {
-	struct iovec iov = { regs, sizeof(*regs) };
+	struct iovec iov = { ARCH_REGSET(regs), sizeof(*ARCH_REGSET(regs)) };
+	int err = req(PTRACE_GETREGSET, tid, NT_PRSTATUS, (unsigned long)&iov);
 
-	return req(PTRACE_GETREGSET, tid, NT_PRSTATUS, (unsigned long)&iov);
+	return err < 0 ? err : arch_regs_complete(tid, regs);
 }
 
 int pt_getsiginfo(int tid, siginfo_t *si)
@@ -64,7 +65,8 @@ int pt_getsiginfo(int tid, siginfo_t *si)
 
 int pt_setregs(int tid, const arch_regs *regs)
 {
-	struct iovec iov = { (void *)regs, sizeof(*regs) };
+	struct iovec iov = { (void *)ARCH_REGSET(regs),
+			     sizeof(*ARCH_REGSET(regs)) };
 
 	return req(PTRACE_SETREGSET, tid, NT_PRSTATUS, (unsigned long)&iov);
 }

@@ -282,18 +282,18 @@ bool reap_watch(struct tracer *tr, struct proc *p, bool at_exit)
 	struct epoll_event ee = { .events = 0, .data.u64 = (uint64_t)p->pid };
 	int fd;
 
-	if (!tr->have_pidfd) {
-		tasks_watch_poll(&tr->tasks, p);
-		return true;
-	}
+	/* Released already (autoreaped at exit)?  A pidfd says so even
+	 * where it says nothing at release (before 6.9: have_pidfd false). */
 	fd = reap_pidfd_open(p->pid);
-	if (fd < 0) {
-		if (errno == ESRCH) {
-			p->parent_dying = false;	/* proves nothing now */
-			reap_released(tr, p, now(tr), at_exit);
-			return false;
-		}
-		/* EMFILE and friends: fall back to polling for this one. */
+	if (fd < 0 && errno == ESRCH) {
+		p->parent_dying = false;	/* proves nothing now */
+		reap_released(tr, p, now(tr), at_exit);
+		return false;
+	}
+	if (fd < 0 || !tr->have_pidfd) {
+		/* EMFILE and friends, or an old kernel: poll this one. */
+		if (fd >= 0)
+			close(fd);
 		tasks_watch_poll(&tr->tasks, p);
 		return true;
 	}

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "tracer.h"
 #include "tracer_int.h"
+#include "kfeatures.h"
 #include "attach.h"
 #include "decode.h"
 #include "diagnose.h"
@@ -94,7 +95,7 @@ static unsigned long long clone_flags_of(struct task *task, long nr,
 			    sizeof(flags)) == 0)
 			return flags;
 	}
-	if (nr == SYS_vfork || event == PTRACE_EVENT_VFORK)
+	if (nr == ARCH_SYS_vfork || event == PTRACE_EVENT_VFORK)
 		return CLONE_VM | CLONE_VFORK | SIGCHLD;
 	return SIGCHLD;
 }
@@ -103,8 +104,8 @@ static const char *spawn_syscall_name(long nr, int event)
 {
 	const char *name = decode_syscall_name(nr);
 
-	if (name && (nr == SYS_clone || nr == SYS_clone3 || nr == SYS_fork ||
-		     nr == SYS_vfork))
+	if (name && (nr == SYS_clone || nr == SYS_clone3 ||
+		     nr == ARCH_SYS_fork || nr == ARCH_SYS_vfork))
 		return name;
 	return event == PTRACE_EVENT_VFORK ? "vfork" :
 	       event == PTRACE_EVENT_FORK ? "fork" : "clone";
@@ -985,7 +986,6 @@ static int setup_fds(struct tracer *tr, sigset_t *orig_mask)
 {
 	struct epoll_event ee = { .events = EPOLLIN, .data.u64 = SIGFD_TAG };
 	sigset_t mask;
-	int fd;
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
@@ -996,10 +996,8 @@ static int setup_fds(struct tracer *tr, sigset_t *orig_mask)
 	if (tr->sigfd < 0 || tr->epfd < 0 ||
 	    epoll_ctl(tr->epfd, EPOLL_CTL_ADD, tr->sigfd, &ee) < 0)
 		return -errno;
-	fd = reap_pidfd_open(getpid());
-	tr->have_pidfd = fd >= 0;
-	if (fd >= 0)
-		close(fd);
+	/* Before 6.9 a pidfd says nothing at release: poll instead. */
+	tr->have_pidfd = kfeatures()->pidfd_release;
 	return 0;
 }
 

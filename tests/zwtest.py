@@ -29,6 +29,13 @@ Environment:
   abs_top_srcdir    the source tree; default: derived from this file
   ZWTEST_KEEP=1     keep the temporary directory (traces) even on success
   ZWTEST_VERBOSE=1  print the whole trace of every run
+  ZWTEST_PLAN=FILE  record every command run (zwatch runs and run_cmd) as
+                    JSON lines in FILE, with paths as a VM sees them, for
+                    tests/vm/ to run elsewhere (the test runs here as usual)
+  ZWTEST_REPLAY=DIR take each run's results from DIR (written by
+                    tests/vm/vmtool.py from a VM's console) instead of
+                    running anything: the same assertions, applied to a
+                    JSON trace produced on another kernel or architecture
 """
 
 import json
@@ -61,6 +68,78 @@ LIFECYCLE_KEYS = ("pid", "ppid", "creator", "comm", "born", "exited",
                   "reaped_by", "reaper", "zombie_seconds", "final")
 
 
+# ------------------------------------------------- running elsewhere (VMs)
+# A test runs where zwatch does.  In a VM (tests/vm/) there is no Python,
+# so the commands a test runs on the host are recorded (ZWTEST_PLAN), run
+# in the VM by a shell script, and the results fed back to the same test
+# (ZWTEST_REPLAY): each t.run() and t.run_cmd() takes the next recorded
+# result, in order.  In the VM, zwatch is /bin/zwatch and the scenario
+# programs are in /scn.
+
+PLAN = os.environ.get("ZWTEST_PLAN")
+REPLAY = os.environ.get("ZWTEST_REPLAY")
+VM_ZWATCH = "/bin/zwatch"
+VM_SCN = "/scn"
+
+
+def elsewhere():
+    """True when the commands run (or ran) in a VM: a test leaves out what
+    needs the host's files after a run (say, a copy it made itself)."""
+    return bool(PLAN or REPLAY)
+
+
+def machine():
+    """The architecture zwatch runs on (uname -m): the VM's in REPLAY."""
+    if REPLAY:
+        with open(os.path.join(REPLAY, "uname")) as f:
+            return f.read().split()[-2]
+    return os.uname().machine
+
+
+def _vm_path(arg):
+    """ARG as the VM sees it: zwatch and the scenario programs move."""
+    if arg == zwatch_path():
+        return VM_ZWATCH
+    for d in (os.path.join(BUILDDIR, "tests", "scn"),
+              os.path.join(SRCDIR, "tests", "scn"), _compiled_dir):
+        if d and arg.startswith(d + "/"):
+            return VM_SCN + arg[len(d):]
+    if os.path.isabs(arg) and os.path.basename(arg) == "unshare":
+        return "unshare"    # busybox's, in PATH
+    return arg
+
+
+def _plan_add(test, kind, argv, opts=(), prefix=(), timeout=30):
+    rec = {"test": test.name, "idx": test.remote_idx, "kind": kind,
+           "argv": [_vm_path(a) for a in argv],
+           "opts": [_vm_path(a) for a in opts],
+           "prefix": [_vm_path(a) for a in prefix], "timeout": timeout}
+    with open(PLAN, "a") as f:
+        f.write(json.dumps(rec) + "\n")
+
+
+def _replayed(test, what):
+    """The next recorded result of TEST: (rc, stdout, stderr, pid,
+    elapsed, trace text or None).  A missing one is a hard error: the VM
+    did not get that far."""
+    d = os.path.join(REPLAY, test.name, str(test.remote_idx))
+
+    def read(ext, default=None):
+        try:
+            with open(d + "." + ext, encoding="utf-8", errors="replace") as f:
+                return f.read()
+        except FileNotFoundError:
+            if default is None:
+                raise HardError(f"{what}: no recorded {d}.{ext} (the VM "
+                                "run ended before it)")
+            return default
+    rc = int(read("rc").strip())
+    pid = int(read("pid").strip())
+    elapsed = float(read("elapsed", "0").strip() or 0)
+    return (rc, read("out"), read("err"), pid, elapsed,
+            read("jsonl", "\0"))
+
+
 class Skip(Exception):
     """The test cannot run here (exit 77)."""
 
@@ -87,9 +166,13 @@ def features():
     `zwatch -V`: a set holding "stacks" (-k, libunwind) and "lines"
     (source lines in frames, libdw), or fewer."""
     global _features
-    if _features is None:
+    if _features is None and REPLAY:
+        with open(os.path.join(REPLAY, "zwatch-V.out")) as f:
+            out = f.read()
+    elif _features is None:
         out = subprocess.run([zwatch_path(), "-V"], capture_output=True,
                              text=True, timeout=30).stdout
+    if _features is None:
         _features = set()
         for line in out.splitlines():
             if line.startswith("features:"):
@@ -106,6 +189,8 @@ def scn(name):
     `make check`), it is compiled from tests/scn/NAME.c into a temporary
     directory, so that a test can always be run on its own."""
     global _compiled_dir
+    if REPLAY:
+        return os.path.join(VM_SCN, name)
     path = os.path.join(BUILDDIR, "tests", "scn", name)
     if os.access(path, os.X_OK):
         return path
@@ -263,6 +348,7 @@ class Test:
         self.tmpdir = tempfile.mkdtemp(prefix=f"zwtest-{name}-")
         self.traces = []
         self._last = None
+        self.remote_idx = 0     # the next command's number (PLAN, REPLAY)
 
     # ---- reporting
     def _ok(self, what):
@@ -349,10 +435,10 @@ class Test:
     def require_stacks(self):
         """Skips the test if this zwatch was built without libunwind (-k
         then refuses and says so)."""
-        probe = subprocess.run([zwatch_path(), "-k", "-q", "-o", "/dev/null",
-                                "--", "/bin/true"], capture_output=True,
-                               text=True, timeout=30)
-        if probe.returncode != 0 and "libunwind" in probe.stderr:
+        rc, _, err, _, _ = self.run_cmd([zwatch_path(), "-k", "-q", "-o",
+                                         "/dev/null", "--", "/bin/true"],
+                                        what="zwatch -k probe")
+        if rc != 0 and "libunwind" in err:
             self.skip("zwatch built without libunwind")
 
     def skip(self, reason):
@@ -360,9 +446,17 @@ class Test:
 
     # ---- running
     def run_cmd(self, argv, timeout=30, env=None, stdin=subprocess.DEVNULL,
-                what=None):
+                what=None, remote=True):
         """Run any command with a timeout; returns (rc, stdout, stderr,
-        pid).  On timeout the process group is killed and the test stops."""
+        pid).  On timeout the process group is killed and the test stops.
+        REMOTE: the command is one a VM run records or replays."""
+        if REPLAY and remote:
+            rc, out, err, pid, elapsed, _ = _replayed(self, what or argv[0])
+            self.remote_idx += 1
+            return rc, out, err, pid, elapsed
+        if PLAN and remote:
+            _plan_add(self, "cmd", argv, timeout=timeout)
+            self.remote_idx += 1
         start = time.monotonic()
         p = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, env=env,
@@ -390,22 +484,29 @@ class Test:
         is PROG's.  The run fails (and the test stops) on a timeout or when
         zwatch wrote no trace at all."""
         zw = zwatch_path()
-        if not os.access(zw, os.X_OK):
+        if not REPLAY and not os.access(zw, os.X_OK):
             raise HardError(f"zwatch binary {zw} not found: build it first "
                             "(or set ZWATCH)")
         name = name or os.path.basename(argv[0])
         path = os.path.join(self.tmpdir, f"{len(self.traces)}-{name}.jsonl")
         cmd = list(prefix) + [zw, "--json", "-o", path] + list(opts) + \
             ["--"] + list(argv)
-        self.note(f"run: {shlex.join(cmd)}")
-        rc, out, err, pid, elapsed = self.run_cmd(cmd, timeout=timeout,
-                                                   env=env, what="zwatch")
-        try:
-            with open(path, encoding="utf-8", errors="replace") as f:
-                text = f.read()
-        except OSError as e:
-            text = ""
-            self._fail(f"zwatch wrote no trace file {path}: {e}",
+        if REPLAY:
+            self.note(f"replay {self.remote_idx}: {shlex.join(cmd)}")
+            path = os.path.join(REPLAY, self.name, f"{self.remote_idx}.jsonl")
+            rc, out, err, pid, elapsed, text = _replayed(self, "zwatch")
+            self.remote_idx += 1
+        else:
+            if PLAN:
+                _plan_add(self, "run", argv, opts, prefix, timeout)
+                self.remote_idx += 1
+            self.note(f"run: {shlex.join(cmd)}")
+            rc, out, err, pid, elapsed = self.run_cmd(cmd, timeout=timeout,
+                                                       env=env, what="zwatch",
+                                                       remote=False)
+            text = _read_or_none(path)
+        if text is None or text == "\0":
+            self._fail(f"zwatch wrote no trace file {path}",
                        f"exit status {rc}\nstderr: {_tail(err)}")
             raise Stop("no trace")
         tr = Trace(argv, rc, out, err, text, None if prefix else pid, path,
@@ -478,6 +579,14 @@ class Test:
             print(f"{self.name}: no check ran")
             return HARD_ERROR
         return FAIL if self.failed else PASS
+
+
+def _read_or_none(path):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+    except OSError:
+        return None
 
 
 def _killpg(p):

@@ -10,7 +10,6 @@ running rt_sigaction() inside it: the handler is named from its symbols,
 with its flags; the parent must not notice (its sleep, read, wait4,
 sigsuspend and pause end as they would have: no EINTR, not early)."""
 import os
-import subprocess
 import sys
 
 sys.dont_write_bytecode = True
@@ -127,9 +126,10 @@ def check_where(t, mode, prog, d):
 
 def test(t):
     global HAVE_STACKS
-    probe = subprocess.run([zwtest.zwatch_path(), "-k", "-q", "-o", "/dev/null",
-                            "--", "/bin/true"], capture_output=True, timeout=30)
-    HAVE_STACKS = probe.returncode == 0
+    rc, _, _, _, _ = t.run_cmd([zwtest.zwatch_path(), "-k", "-q", "-o",
+                                "/dev/null", "--", "/bin/true"],
+                               what="zwatch -k probe")
+    HAVE_STACKS = rc == 0
     prog = zwtest.scn("lingering")
     for mode, phrases in CASES.items():
         tr = t.run([prog, mode], opts=["--diagnose=300ms"], name=mode)

@@ -179,12 +179,16 @@ int main(int argc, char **argv)
 			scn_die("pipe");
 		helper(pfd[1]);
 	} else if (suspend || use_pause) {
+		struct sigaction usr1 = { .sa_handler = on_usr1 };
 		sigset_t set;
 
 		sigemptyset(&set);
 		sigaddset(&set, SIGUSR2);
 		sigprocmask(SIG_BLOCK, &set, NULL);
 		on_sigchld(0);
+		/* Before the helper: on a slow machine (an emulated VM) it
+		 * can send SIGUSR1 before the zombies are made. */
+		sigaction(SIGUSR1, &usr1, NULL);
 		helper(-1);
 	} else if (!strcmp(mode, "onepid")) {
 		other = scn_fork();

@@ -1,0 +1,222 @@
+#!/bin/sh
+# tests/vm/run-vm.sh ARCH - `make check-vm`: the lifecycle scenarios under
+# zwatch in a qemu VM running Debian's Linux 6.1 (ARCH: x86_64 or
+# aarch64), checked on the host by the same e2e tests (tests/vm/tests.list)
+# as `make check`.
+#
+#  1. installs what it needs from Debian's archive (as root; else it
+#     skips, exit 77, naming what is missing): qemu, cpio, for aarch64 the
+#     cross compiler and the arm64 -dev packages;
+#  2. downloads (apt-get download, cached in $ZW_VM_CACHE) the newest
+#     linux-image-6.1.0-*-cloud-ARCH-unsigned and busybox-static of ARCH;
+#  3. for aarch64, cross-builds zwatch and the scenario programs in
+#     tests/vm/build-aarch64 of the build tree;
+#  4. runs each test of tests.list on the host with ZWTEST_PLAN: that
+#     checks the host and records the commands the test runs;
+#  5. packs zwatch (with its shared libraries and ld.so), the scenario
+#     programs, busybox, tests/vm/init.sh and those commands into an
+#     initramfs and boots it (qemu, TCG: no KVM needed), console to a log;
+#  6. unpacks the results from the console and runs each test again with
+#     ZWTEST_REPLAY: the same assertions on what zwatch wrote in the VM.
+#
+# Run from the build tree with abs_top_srcdir/abs_top_builddir set (the
+# make target does).  Environment: ZW_VM_KERNEL=PATH boots that kernel
+# image instead; ZW_VM_CACHE=DIR (default BUILD/tests/vm/cache);
+# ZW_VM_TIMEOUT=S (default 900) bounds the VM run.
+# Exit: 0 all passed, 1 a test failed, 77 skipped, 99 the harness broke.
+set -u
+arch=${1:?usage: run-vm.sh x86_64|aarch64}
+src=${abs_top_srcdir:?}
+build=${abs_top_builddir:?}
+work=$build/tests/vm/$arch
+cache=${ZW_VM_CACHE:-$build/tests/vm/cache}
+vmtimeout=${ZW_VM_TIMEOUT:-900}
+
+case $arch in
+x86_64)
+	debarch=amd64 triplet=x86_64-linux-gnu console=ttyS0
+	qemu=qemu-system-x86_64 qemupkg=qemu-system-x86
+	machine="-M pc" ;;
+aarch64)
+	debarch=arm64 triplet=aarch64-linux-gnu console=ttyAMA0
+	qemu=qemu-system-aarch64 qemupkg=qemu-system-arm
+	machine="-M virt -cpu cortex-a57" ;;
+*)
+	echo "run-vm.sh: unknown architecture $arch" >&2; exit 99 ;;
+esac
+
+say() { echo "check-vm[$arch]: $*"; }
+die() { say "$*"; exit 99; }
+now() { date +%s; }
+t_start=$(now)
+
+# --- 1. tools from Debian's archive
+missing=""
+need() {	# need COMMAND PACKAGE
+	command -v "$1" > /dev/null 2>&1 || missing="$missing $2"
+}
+need "$qemu" "$qemupkg"
+need cpio cpio
+need readelf binutils
+if [ "$arch" = aarch64 ]; then
+	need aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu
+	for p in libunwind-dev libelf-dev libdw-dev libjson-c-dev; do
+		dpkg -s "$p:arm64" > /dev/null 2>&1 || missing="$missing $p:arm64"
+	done
+fi
+if ! dpkg --print-foreign-architectures | grep -qx arm64 &&
+		[ "$arch" = aarch64 ]; then
+	[ "$(id -u)" = 0 ] || { say "SKIP: needs 'dpkg --add-architecture arm64' (root)"; exit 77; }
+	dpkg --add-architecture arm64 && apt-get update -qq ||
+		die "cannot add the arm64 architecture"
+fi
+if [ -n "$missing" ]; then
+	[ "$(id -u)" = 0 ] || { say "SKIP: missing$missing (install as root)"; exit 77; }
+	say "installing$missing"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends $missing > "$build/tests/vm/apt-$arch.log" 2>&1 ||
+		die "apt-get install$missing failed (see tests/vm/apt-$arch.log)"
+fi
+
+# --- 2. kernel and busybox, cached
+mkdir -p "$cache" "$work" || die "cannot create $cache or $work"
+fetch() {	# fetch PACKAGE[:ARCH]: download and unpack into $cache/PACKAGE
+	local name=${1%%:*}
+	[ -d "$cache/$name" ] && return 0
+	(cd "$cache" && rm -f "${name}"_*.deb && apt-get download -q "$1" > /dev/null 2>&1 &&
+		dpkg-deb -x "${name}"_*.deb "$name.tmp" && mv "$name.tmp" "$name") ||
+		die "cannot download $1 (apt-get download)"
+}
+if [ -n "${ZW_VM_KERNEL:-}" ]; then
+	kernel=$ZW_VM_KERNEL
+else
+	kpkg=$(apt-cache search --names-only \
+		"^linux-image-6\.1\.0-[0-9]+-cloud-$debarch-unsigned\$" 2> /dev/null |
+		cut -d' ' -f1 | sort -V | tail -n 1)
+	[ -n "$kpkg" ] || die "no linux-image-6.1.0-*-cloud-$debarch-unsigned in apt's lists"
+	fetch "$kpkg:$debarch"
+	kernel=$(ls "$cache/$kpkg"/boot/vmlinuz-* | head -n 1)
+fi
+fetch "busybox-static:$debarch"
+mv -f "$cache/busybox-static" "$cache/busybox-static-$debarch" 2> /dev/null
+[ -d "$cache/busybox-static-$debarch" ] ||
+	die "busybox-static:$debarch did not unpack"
+say "kernel $kernel"
+
+# --- 3. zwatch and the scenario programs for ARCH
+if [ "$arch" = aarch64 ]; then
+	bin=$build/tests/vm/build-aarch64
+	mkdir -p "$bin"
+	t0=$(now)
+	if [ ! -f "$bin/Makefile" ]; then
+		(cd "$bin" && PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig \
+			"$src/configure" --quiet --host=aarch64-linux-gnu \
+			CFLAGS="-g -O2") > "$bin/configure.log" 2>&1 ||
+			die "cross configure failed (see $bin/configure.log)"
+	fi
+	(cd "$bin" && make -j2 > make.log 2>&1 && make -j2 check TESTS= >> make.log 2>&1) ||
+		die "cross build failed (see $bin/make.log)"
+	say "cross build: $(($(now) - t0)) s"
+else
+	bin=$build
+fi
+
+# --- 4. the plan: each test once on the host, recording its commands
+tests=$(sed -e 's/#.*//' -e 's/ .*//' "$src/tests/vm/tests.list")
+xfail_of() {	# xfail_of TEST: "xfail" if tests.list expects it to fail on $arch
+	grep -E "^$1 .*xfail=([a-z0-9_,]*,)?$arch([^a-z0-9_]|\$)" "$src/tests/vm/tests.list" > /dev/null &&
+		echo xfail
+}
+plan=$work/plan.jsonl
+rm -f "$plan" && mkdir -p "$work/host"
+t0=$(now)
+for t in $tests; do
+	ZWTEST_PLAN=$plan python3 "$src/tests/e2e/$t.py" > "$work/host/$t.log" 2>&1
+	rc=$?
+	[ "$rc" = 0 ] || say "note: $t on the host: exit $rc (see $work/host/$t.log)"
+done
+python3 "$src/tests/vm/vmtool.py" script "$plan" "$work/plan.sh" ||
+	die "no plan"
+say "plan: $(wc -l < "$plan") commands from $(echo $tests | wc -w) tests ($(($(now) - t0)) s on the host)"
+
+# --- 5. the initramfs
+root=$work/root
+rm -rf "$root" && mkdir -p "$root/bin" "$root/scn" "$root/lib" "$root/proc" \
+	"$root/sys" "$root/dev" "$root/tmp" "$root/etc" || die "cannot make $root"
+cp "$cache/busybox-static-$debarch/bin/busybox" "$root/bin/busybox" &&
+	ln -s busybox "$root/bin/sh" &&
+	ln "$root/bin/busybox" "$root/bin/true" &&
+	cp "$src/tests/vm/init.sh" "$root/init" && chmod +x "$root/init" &&
+	cp "$work/plan.sh" "$root/plan.sh" &&
+	cp "$bin/zwatch" "$root/bin/zwatch" || die "cannot fill $root"
+for f in "$bin"/tests/scn/*; do
+	[ -f "$f" ] && [ -x "$f" ] && cp "$f" "$root/scn/"
+done
+# /bin/true is a file, not a symlink: exec events name the path the
+# kernel ran, and the tests expect /bin/true's (a hard link to busybox).
+# Shared libraries: DT_NEEDED, recursively, from ARCH's multiarch dirs;
+# ld.so at the path PT_INTERP names.
+libdirs="/lib/$triplet /usr/lib/$triplet"
+copy_needed() {	# copy_needed ELF...
+	local f lib d
+	for f in "$@"; do
+		for lib in $(readelf -d "$f" 2> /dev/null |
+				sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+			[ -e "$root/lib/$lib" ] && continue
+			for d in $libdirs; do
+				if [ -e "$d/$lib" ]; then
+					cp -L "$d/$lib" "$root/lib/$lib" &&
+						copy_needed "$root/lib/$lib"
+					break
+				fi
+			done
+			[ -e "$root/lib/$lib" ] || die "$lib (needed by $f) not in $libdirs"
+		done
+	done
+}
+copy_needed "$root/bin/zwatch" "$root"/scn/*
+interp=$(readelf -l "$root/bin/zwatch" | sed -n 's/.*interpreter: \(.*\)\]/\1/p')
+[ -n "$interp" ] || die "no interpreter in zwatch"
+mkdir -p "$root$(dirname "$interp")" &&
+	cp -L "$interp" "$root$interp" 2> /dev/null ||
+	cp -L "/usr/lib/$triplet/$(basename "$interp")" "$root$interp" ||
+	die "cannot copy $interp"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initrd.gz" ||
+	die "cpio failed"
+say "initramfs: $(du -k "$work/initrd.gz" | cut -f1) KiB"
+
+# --- 6. boot
+t0=$(now)
+nice -n 10 timeout "$vmtimeout" "$qemu" $machine -m 1024 -smp 1 -nographic \
+	-no-reboot -kernel "$kernel" -initrd "$work/initrd.gz" \
+	-append "console=$console panic=-1 quiet loglevel=1" \
+	< /dev/null > "$work/console.log" 2>&1
+qrc=$?
+boot_s=$(($(now) - t0))
+say "VM: qemu exit $qrc after $boot_s s (console: $work/console.log)"
+res=$work/results
+rm -rf "$res" && mkdir -p "$res"
+python3 "$src/tests/vm/vmtool.py" unpack "$work/console.log" "$res"
+vmok=$?
+[ -f "$res/uname" ] && say "VM kernel: $(cat "$res/uname")"
+
+# --- 7. the same tests on the VM's results
+pass=0 fail=0 skip=0 xfail=0
+mkdir -p "$work/vm"
+for t in $tests; do
+	ZWTEST_REPLAY=$res python3 "$src/tests/e2e/$t.py" > "$work/vm/$t.log" 2>&1
+	rc=$?
+	case $rc,$(xfail_of "$t") in
+	0,) pass=$((pass + 1)); r=PASS ;;
+	0,xfail) pass=$((pass + 1)); r="XPASS (tests.list expects a failure)" ;;
+	77,*) skip=$((skip + 1)); r=SKIP ;;
+	1,xfail) xfail=$((xfail + 1)); r="XFAIL (known, see tests.list)" ;;
+	*) fail=$((fail + 1)); r="FAIL (exit $rc)" ;;
+	esac
+	echo "$r: $t [$arch, $(cut -d' ' -f3 "$res/uname" 2> /dev/null)]"
+	[ "$rc" = 0 ] || [ "$rc" = 77 ] || [ "$r" != "FAIL (exit $rc)" ] || sed 's/^/    /' "$work/vm/$t.log" | grep -E '^    (FAIL|ERROR|#   )' | head -n 20
+done
+say "$pass passed, $fail failed, $xfail expected failures, $skip skipped; VM $boot_s s, total $(($(now) - t_start)) s"
+[ "$vmok" = 0 ] || { say "the VM run was incomplete"; exit 1; }
+[ "$fail" = 0 ] || exit 1
+exit 0
