@@ -457,6 +457,10 @@ void reap_wait_done(struct tracer *tr, struct task *task, long nr,
 		emit(tr, &rp);
 		tasks_set_parent(&tr->tasks, p, task->proc->pid);
 		task->proc->adopter = true;
+		/* Its zombie is the adopter's now: reap_finish takes it off
+		 * the adopter's count, which must not drop its other ones
+		 * (it would stop watching the adopter's waits too soon). */
+		task->proc->zombies++;
 	}
 	if (p)
 		reap_finish(tr, p, p->release == REL_PENDING ? p->released_at : t,
