@@ -94,6 +94,11 @@ bool reap_parent_stays(struct tracer *tr, struct proc *p)
 	    (ps.sig_pending & (1ULL << (SIGKILL - 1))))
 		p->parent_dying = !reap_is_ns_init(tr, parent->pid);
 	p->parent_ign = ignores_sigchld(&ps);
+	/* A parent that blocks SIGCHLD right now gets no stop for this
+	 * exit: it is to be interrupted (make blocks it except in
+	 * pselect(), bash around its waitpid()).  Its leader's mask. */
+	if (ps.sig_blocked & (1ULL << (SIGCHLD - 1)))
+		parent->quiet_reaper = true;
 	return true;
 }
 
@@ -452,6 +457,10 @@ void reap_wait_done(struct tracer *tr, struct task *task, long nr,
 		emit(tr, &rp);
 		tasks_set_parent(&tr->tasks, p, task->proc->pid);
 		task->proc->adopter = true;
+		/* Its zombie is the adopter's now: reap_finish takes it off
+		 * the adopter's count, which must not drop its other ones
+		 * (it would stop watching the adopter's waits too soon). */
+		task->proc->zombies++;
 	}
 	if (p)
 		reap_finish(tr, p, p->release == REL_PENDING ? p->released_at : t,
@@ -535,19 +544,6 @@ static void settle_released_children(struct tracer *tr, struct proc *p)
 	}
 }
 
-/* A single-threaded parent that blocks SIGCHLD right now gets no stop
- * for its child's exit: it is to be interrupted (make blocks it except in
- * pselect(), bash around its waitpid()).  Its leader's mask, from the
- * stat file kept open (one pread). */
-static void blocks_sigchld_now(struct tracer *tr, struct proc *parent)
-{
-	struct proc_stat ps;
-
-	if (!parent->quiet_reaper && stat_of(tr, parent->pid, &ps) == 0 &&
-	    (ps.sig_blocked & (1ULL << (SIGCHLD - 1))))
-		parent->quiet_reaper = true;
-}
-
 /* task is at its PTRACE_EVENT_EXIT stop.  If it is the last thread of its
  * process to get there, the process is about to be a zombie that its
  * parent may reap at once: a parent whose threads we would only switch to
@@ -573,7 +569,7 @@ bool reap_exit_stop(struct tracer *tr, struct task *task)
 		return false;
 	p->prearmed = parent->pid;
 	parent->exiting_children++;
-	blocks_sigchld_now(tr, parent);
+	p->stays = reap_parent_stays(tr, p);
 	reap_arm_wait_watch(parent, false);
 	if (reap_parent_watched(parent))
 		return false;

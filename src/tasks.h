@@ -76,6 +76,7 @@ struct proc {
 	bool maybe_autoreap;
 	double orphaned_at;	/* its parent, forgotten now, died then; or 0 */
 	bool adopted_unseen;	/* released by an adopter /proc did not name */
+	bool stays;		/* reap_parent_stays() at its exit stop */
 	bool detached;		/* let go at its exit stop: its parent saw the
 				 * zombie as without us; its pidfd watches it */
 	bool vforked;		/* a vfork child that has not exec'd: its

@@ -367,8 +367,9 @@ static void on_proc_exit(struct tracer *tr, struct proc *p)
 	int status = p->status;
 	bool stays;
 
+	/* Let go at its exit stop: read there (and no adopter to look for). */
+	stays = p->detached || reap_parent_stays(tr, p);
 	reap_exit_done(tr, p);
-	stays = reap_parent_stays(tr, p);
 	if (!stays)
 		collect_exited_parent(tr, p);
 	ev.t = now(tr);
@@ -442,13 +443,16 @@ static void on_thread_exit(struct tracer *tr, struct task *task, int status)
  * let go here: its status is this stop's message, its release is watched
  * by its pidfd, and the kernel hands the zombie to the parent as if we
  * were not there.  Returns true if it was (task is gone then). */
-static bool leave_at_exit(struct tracer *tr, struct task *task)
+static bool leave_at_exit(struct tracer *tr, struct task *task, bool held)
 {
 	struct proc *p = task->proc;
 	unsigned long status;
 
-	if (p->nthreads != 1 || p->parent == tr->self ||
-	    !list_empty(&p->children) || !reap_parent_stays(tr, p) ||
+	/* What the exit stop read of the parent, unless held since. */
+	if (held && p->prearmed)
+		p->stays = reap_parent_stays(tr, p);
+	if (p->nthreads != 1 || p->parent == tr->self || !p->prearmed ||
+	    !list_empty(&p->children) || !p->stays ||
 	    pt_geteventmsg(task->tid, &status) < 0 ||
 	    pt_detach(task->tid, 0) < 0)
 		return false;
@@ -534,7 +538,7 @@ static struct resume dispatch_stop(struct tracer *tr, struct task *task,
 		killpoint("exec-event");
 		return run;
 	case PTRACE_EVENT_EXIT:
-		if (reap_exit_stop(tr, task) || leave_at_exit(tr, task))
+		if (reap_exit_stop(tr, task) || leave_at_exit(tr, task, false))
 			return (struct resume){ RESUME_HOLD, 0 };
 		return run;
 	case PTRACE_EVENT_STOP:
@@ -629,7 +633,7 @@ again:
 
 			if (!task->stopped || task->group_stopped)
 				continue;
-			if (!task->exiting || !leave_at_exit(tr, task))
+			if (!task->exiting || !leave_at_exit(tr, task, true))
 				resume(tr, task, (struct resume){ RESUME_RUN, 0 });
 			break;
 		}
