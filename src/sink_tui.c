@@ -497,6 +497,7 @@ struct sink *sink_tui_new(FILE *tty, const char *title, const char *log)
 	cbreak();		/* Ctrl-C stays a signal, as without --tui */
 	noecho();
 	keypad(stdscr, TRUE);
+	set_escdelay(25);	/* Esc ends a filter at once, not after 1 s */
 	curs_set(0);
 	timeout(TICK_MS);
 	if (has_colors()) {

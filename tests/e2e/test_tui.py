@@ -20,10 +20,13 @@ import zwtest  # noqa: E402
 
 
 class Tmux:
-    """A tmux server of our own (-L), so that nothing else is touched."""
+    """A tmux server of our own (-L), so that nothing else is touched; a
+    new name for each, as a killed server may still hold the old one."""
+    count = 0
 
     def __init__(self, t):
-        self.t, self.sock = t, f"zwtest-{os.getpid()}"
+        Tmux.count += 1
+        self.t, self.sock = t, f"zwtest-{os.getpid()}-{Tmux.count}"
 
     def cmd(self, *args):
         return subprocess.run(["tmux", "-L", self.sock, *args], text=True,
@@ -100,10 +103,14 @@ def launch_mode(t, tm):
     t.check(s and re.search(r"^alive 0  zombies 0 .*reaped: parent 10,", s, re.M),
             "at the end: nobody alive, 10 reaps by parents (the root by zwatch)", s or tm.screen())
     tm.keys("q")
-    end = time.monotonic() + 10
-    while not os.path.exists(status) and time.monotonic() < end:
+    # the shell creates the file, then writes it: wait for the whole line
+    end, rc = time.monotonic() + 10, None
+    while time.monotonic() < end:
+        text = open(status).read() if os.path.exists(status) else ""
+        if text.endswith("\n"):
+            rc = text.strip()
+            break
         time.sleep(0.1)
-    rc = open(status).read().strip() if os.path.exists(status) else None
     t.eq(rc, "0", "zwatch exits with the program's status")
     s = tm.screen()
     t.check(re.search(r"zwatch: 10 processes, at most 1 zombies at once, 0 still "
