@@ -17,7 +17,7 @@ out=${FUZZ_OUT:-$work/fuzz_elfsym}
 CC=${FUZZ_CC:-clang}
 flags="-g -O1 -std=c11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 mkdir -p "$work/elf-seeds" "$work/elf-corpus"
-srcs="$top/src/elfsym.c $top/src/util.c"
+srcs="$top/src/elfsym.c $top/src/util.c $top/src/sanitize.c"
 defs="-DHAVE_LIBUNWIND=1"
 if pkg-config --exists libdw; then
 	srcs="$srcs $top/src/srcline.c $top/src/debugfile.c"
