@@ -209,19 +209,6 @@ void diagnose_set_sigaction(struct diag_facts *f,
 		     DIAG_SIGCHLD_CAUGHT;
 }
 
-/* Appends to buf like printf. */
-static void add(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t used = strlen(buf);
-	va_list ap;
-
-	if (used >= len - 1)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, len - used, fmt, ap);
-	va_end(ap);
-}
-
 static void explain_activity(const struct diag_facts *f, char *buf, size_t len)
 {
 	const char *sc = diagnose_syscall_name(f->syscall);
@@ -229,40 +216,40 @@ static void explain_activity(const struct diag_facts *f, char *buf, size_t len)
 	switch (f->state) {
 	case 'T':
 	case 't':
-		add(buf, len, "is stopped");
+		strappendf(buf, len, "is stopped");
 		return;
 	case 'Z':
 	case 'X':
-		add(buf, len, "has exited itself and is a zombie too");
+		strappendf(buf, len, "has exited itself and is a zombie too");
 		return;
 	case 'R':
-		add(buf, len, "is running");
+		strappendf(buf, len, "is running");
 		return;
 	default:
 		break;
 	}
 	if (f->syscall == SYS_wait4 && (long)(int)f->args[0] > 0)
-		add(buf, len, "is blocked in wait4() for pid %d only",
+		strappendf(buf, len, "is blocked in wait4() for pid %d only",
 		    (int)f->args[0]);
 	else if (f->syscall == SYS_waitid && f->args[0] == P_PID)
-		add(buf, len, "is blocked in waitid() for pid %d only",
+		strappendf(buf, len, "is blocked in waitid() for pid %d only",
 		    (int)f->args[1]);
 	else if (f->syscall == SYS_restart_syscall)
-		add(buf, len, "is sleeping (a sleep resumed after a signal)");
+		strappendf(buf, len, "is sleeping (a sleep resumed after a signal)");
 	else if (sc)
-		add(buf, len, "is blocked in %s()", sc);
+		strappendf(buf, len, "is blocked in %s()", sc);
 	else if (f->syscall >= 0)
-		add(buf, len, "is blocked in syscall %ld", f->syscall);
+		strappendf(buf, len, "is blocked in syscall %ld", f->syscall);
 	else if (f->wchan[0])
-		add(buf, len, "is sleeping in %s", f->wchan);
+		strappendf(buf, len, "is sleeping in %s", f->wchan);
 	else
-		add(buf, len, "is sleeping");
+		strappendf(buf, len, "is sleeping");
 }
 
 static void explain_where(const struct diag_facts *f, char *buf, size_t len)
 {
 	if (f->where[0])
-		add(buf, len, " at %s", f->where);
+		strappendf(buf, len, " at %s", f->where);
 }
 
 static void explain_waits(const struct diag_facts *f, int zombie, char *buf,
@@ -272,19 +259,19 @@ static void explain_waits(const struct diag_facts *f, int zombie, char *buf,
 		return;
 	if (!f->waits_seen) {
 		if (f->syscall != SYS_wait4 && f->syscall != SYS_waitid)
-			add(buf, len, ", has not called wait4/waitid since "
+			strappendf(buf, len, ", has not called wait4/waitid since "
 			    "the child exited");
 		return;
 	}
 	if (f->last_wait_id > 0 && f->last_wait_id != zombie)
-		add(buf, len, ", waits only for pid %ld", f->last_wait_id);
+		strappendf(buf, len, ", waits only for pid %ld", f->last_wait_id);
 	else if (f->last_wait_options & WNOHANG)
-		add(buf, len, ", polled with WNOHANG %u time%s and moved on",
+		strappendf(buf, len, ", polled with WNOHANG %u time%s and moved on",
 		    f->waits_seen, f->waits_seen == 1 ? "" : "s");
 	else if (f->last_wait_options & WNOWAIT)
-		add(buf, len, ", only peeked at it with WNOWAIT");
+		strappendf(buf, len, ", only peeked at it with WNOWAIT");
 	else
-		add(buf, len, ", called wait %u time%s without taking it",
+		strappendf(buf, len, ", called wait %u time%s without taking it",
 		    f->waits_seen, f->waits_seen == 1 ? "" : "s");
 }
 
@@ -296,9 +283,9 @@ static void explain_sa_flags(const struct diag_facts *f, char *buf, size_t len)
 				ARRAY_SIZE(names), NULL);
 
 	for (size_t i = 0; i < n; i++)
-		add(buf, len, "%s%s", i ? ", " : " (", names[i]);
+		strappendf(buf, len, "%s%s", i ? ", " : " (", names[i]);
 	if (n)
-		add(buf, len, ")");
+		strappendf(buf, len, ")");
 }
 
 static void explain_handler(const struct diag_facts *f, char *buf, size_t len)
@@ -307,30 +294,30 @@ static void explain_handler(const struct diag_facts *f, char *buf, size_t len)
 				       "loop on waitpid(-1, WNOHANG)";
 
 	if (!f->sa.known) {
-		add(buf, len, ", and handles SIGCHLD with a handler that did "
+		strappendf(buf, len, ", and handles SIGCHLD with a handler that did "
 		    "not reap it (handler unknown; %s)", coalesce);
 		return;
 	}
-	add(buf, len, ", and handles SIGCHLD with %s", f->sa.name);
+	strappendf(buf, len, ", and handles SIGCHLD with %s", f->sa.name);
 	if (f->sa.file[0])
-		add(buf, len, " in %s", f->sa.file);
+		strappendf(buf, len, " in %s", f->sa.file);
 	explain_sa_flags(f, buf, len);
-	add(buf, len, " that did not reap it (%s)", coalesce);
+	strappendf(buf, len, " that did not reap it (%s)", coalesce);
 }
 
 static void explain_sigchld(const struct diag_facts *f, char *buf, size_t len)
 {
 	if (f->sigchld_blocked)
-		add(buf, len, ", and blocks SIGCHLD%s", f->sigchld_pending ?
+		strappendf(buf, len, ", and blocks SIGCHLD%s", f->sigchld_pending ?
 		    " (one is pending)" : "");
 	else if (f->sigchld == DIAG_SIGCHLD_CAUGHT)
 		explain_handler(f, buf, len);
 	else if (f->sigchld == DIAG_SIGCHLD_DEFAULT)
-		add(buf, len, ", and has no SIGCHLD handler");
+		strappendf(buf, len, ", and has no SIGCHLD handler");
 	/* The kernel looks at SA_NOCLDWAIT when a child exits: a zombie
 	 * under it is older than the flag. */
 	if (f->sa.known && (f->sa.flags & SA_NOCLDWAIT))
-		add(buf, len, "; SA_NOCLDWAIT is set: the kernel reaps "
+		strappendf(buf, len, "; SA_NOCLDWAIT is set: the kernel reaps "
 		    "children that exit from now on, this one exited before");
 }
 
@@ -338,20 +325,20 @@ void diagnose_explain(const struct diag_facts *f, int zombie,
 		      const char *comm, double seconds, char *buf, size_t len)
 {
 	buf[0] = '\0';
-	add(buf, len, "pid %d (%s) has been a zombie for %.1f s: ", zombie,
+	strappendf(buf, len, "pid %d (%s) has been a zombie for %.1f s: ", zombie,
 	    comm && *comm ? comm : "?", seconds);
 	if (!f->state) {
-		add(buf, len, "its parent %d is gone and it was not adopted yet",
+		strappendf(buf, len, "its parent %d is gone and it was not adopted yet",
 		    f->parent);
 		return;
 	}
-	add(buf, len, "its parent %d (%s) ", f->parent, f->comm);
+	strappendf(buf, len, "its parent %d (%s) ", f->parent, f->comm);
 	if (f->is_init) {
-		add(buf, len, "is the init of its pid namespace and has not "
+		strappendf(buf, len, "is the init of its pid namespace and has not "
 		    "reaped it (it was adopted after its parent died)");
 		if (!f->traced)
 			return;
-		add(buf, len, "; it ");
+		strappendf(buf, len, "; it ");
 	}
 	explain_activity(f, buf, len);
 	explain_where(f, buf, len);

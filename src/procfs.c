@@ -207,17 +207,22 @@ int procfs_comm(int pid, char *buf, size_t len)
 	return 0;
 }
 
-int procfs_exe(int pid, char *buf, size_t len)
+int procfs_link(int pid, const char *name, char *buf, size_t len)
 {
 	char path[64];
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "/proc/%d/exe", pid);
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, name);
 	n = readlink(path, buf, len - 1);
 	if (n < 0)
 		return -errno;
 	buf[n] = '\0';
 	return 0;
+}
+
+int procfs_exe(int pid, char *buf, size_t len)
+{
+	return procfs_link(pid, "exe", buf, len);
 }
 
 size_t procfs_cmdline(int pid, char *buf, size_t len)

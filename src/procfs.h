@@ -59,6 +59,9 @@ int procfs_nested_pid(int pid);
 /* /proc/PID/comm without the newline; 0 or -errno. */
 int procfs_comm(int pid, char *buf, size_t len);
 
+/* The target of the link /proc/PID/NAME ("exe", "ns/pid"); 0 or -errno. */
+int procfs_link(int pid, const char *name, char *buf, size_t len);
+
 /* /proc/PID/exe; 0 or -errno. */
 int procfs_exe(int pid, char *buf, size_t len);
 

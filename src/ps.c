@@ -72,19 +72,6 @@ static void usage(FILE *fp)
 	      "2 usage error.\n", fp);
 }
 
-static int parse_pid(const char *s, int *pid)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v <= 0 || v > INT_MAX)
-		return -1;
-	*pid = (int)v;
-	return 0;
-}
-
 /* -1 to go on, or an exit status (0 after --help, 2). */
 static int parse_ps_options(int argc, char *argv[], struct ps_opts *o)
 {
@@ -215,15 +202,7 @@ static int scope_cgroup(struct ps_scope *sc, const char *path)
 
 static int read_pidns(int pid, char *buf, size_t len)
 {
-	char path[64];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/ns/pid", pid);
-	n = readlink(path, buf, len - 1);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return 0;
+	return procfs_link(pid, "ns/pid", buf, len);
 }
 
 /* The cgroup v2 path of pid ("0::/a/b"), "" if unknown. */

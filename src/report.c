@@ -94,19 +94,6 @@ static int parse_format(const char *s, enum report_format *f)
 	return -1;
 }
 
-static int parse_pid(const char *s, int *pid)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v <= 0 || v > INT_MAX)
-		return -1;
-	*pid = (int)v;
-	return 0;
-}
-
 /* DUR options: which field each fills. */
 static double *dur_field(struct report_opts *o, int c)
 {

@@ -3,6 +3,7 @@
 #include "util.h"
 #include "sanitize.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -118,4 +119,29 @@ int seconds_to_ms_ceil(double seconds)
 	 * it -2^31, an endless wait): clamped, the caller just wakes early. */
 	ms = floor(seconds * 1000) + 1;
 	return ms >= INT_MAX ? INT_MAX : (int)ms;
+}
+
+int parse_pid(const char *s, int *pid)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v <= 0 || v > INT_MAX)
+		return -1;
+	*pid = (int)v;
+	return 0;
+}
+
+void strappendf(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	if (used >= len - 1)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
 }

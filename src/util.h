@@ -20,6 +20,14 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 
+/* A pid given on the command line: a decimal number in 1..INT_MAX.
+ * 0, or -1 if s is not one. */
+int parse_pid(const char *s, int *pid);
+
+/* Appends to the string in buf (of size len) like printf, cut to fit. */
+void strappendf(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* CLOCK_MONOTONIC in seconds. */
 double clock_now(void);
 /* A timeout for poll/epoll_wait: seconds as milliseconds, rounded up

@@ -43,21 +43,6 @@ const char *verdict_name(enum verdict_kind k)
 	return (unsigned)k < VERDICT_COUNT ? names[k] : "unknown";
 }
 
-/* Appends to buf like printf. */
-static void add(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void add(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t used = strlen(buf);
-	va_list ap;
-
-	if (used >= len - 1)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, len - used, fmt, ap);
-	va_end(ap);
-}
-
 /* The C runtime: where a process waits, sleeps and forks, never what it
  * is doing.  Matched on the file's base name. */
 static bool in_c_runtime(const char *binary)
@@ -304,34 +289,34 @@ static void activity(const struct verdict *v, char *buf, size_t len)
 	const char *sc = diagnose_syscall_name(f->syscall);
 
 	if (f->state == 'R')
-		add(buf, len, "running");
+		strappendf(buf, len, "running");
 	else if (f->syscall == SYS_restart_syscall)
-		add(buf, len, "sleeping (a sleep resumed after a signal)");
+		strappendf(buf, len, "sleeping (a sleep resumed after a signal)");
 	else if (sc)
-		add(buf, len, "blocked in %s()", sc);
+		strappendf(buf, len, "blocked in %s()", sc);
 	else if (f->syscall >= 0)
-		add(buf, len, "blocked in syscall %ld", f->syscall);
+		strappendf(buf, len, "blocked in syscall %ld", f->syscall);
 	else if (f->wchan[0])
-		add(buf, len, "sleeping in %s", f->wchan);
+		strappendf(buf, len, "sleeping in %s", f->wchan);
 	else if (f->syscall == -2)
-		add(buf, len, "%s (where: not visible)",
+		strappendf(buf, len, "%s (where: not visible)",
 		    f->state == 'D' ? "in an uninterruptible sleep" : "sleeping");
 	else
-		add(buf, len, "sleeping");
+		strappendf(buf, len, "sleeping");
 	if (f->where[0])
-		add(buf, len, " at %s", f->where);
+		strappendf(buf, len, " at %s", f->where);
 }
 
 static void handler_name(const struct verdict *v, char *buf, size_t len)
 {
 	if (!v->f.sa.known || !v->f.sa.name[0]) {
-		add(buf, len, "a SIGCHLD handler");
+		strappendf(buf, len, "a SIGCHLD handler");
 		return;
 	}
-	add(buf, len, "a SIGCHLD handler (%s", v->f.sa.name);
+	strappendf(buf, len, "a SIGCHLD handler (%s", v->f.sa.name);
 	if (v->f.sa.file[0])
-		add(buf, len, " in %s", v->f.sa.file);
-	add(buf, len, ")");
+		strappendf(buf, len, " in %s", v->f.sa.file);
+	strappendf(buf, len, ")");
 }
 
 static void explain(struct verdict *v)
@@ -342,66 +327,66 @@ static void explain(struct verdict *v)
 	b[0] = '\0';
 	switch (v->kind) {
 	case VERDICT_NEVER_WAITS:
-		add(b, n, "never waits: ");
+		strappendf(b, n, "never waits: ");
 		activity(v, b, n);
-		add(b, n, ", no SIGCHLD handler");
+		strappendf(b, n, ", no SIGCHLD handler");
 		break;
 	case VERDICT_HANDLER_ONE:
-		add(b, n, "has ");
+		strappendf(b, n, "has ");
 		handler_name(v, b, n);
-		add(b, n, " that did not reap them: it reaps one child per "
+		strappendf(b, n, " that did not reap them: it reaps one child per "
 		    "signal, and SIGCHLDs coalesce; ");
 		activity(v, b, n);
 		break;
 	case VERDICT_SIGCHLD_BLOCKED:
-		add(b, n, "has ");
+		strappendf(b, n, "has ");
 		handler_name(v, b, n);
-		add(b, n, " but blocks SIGCHLD%s; ", v->f.sigchld_pending ?
+		strappendf(b, n, " but blocks SIGCHLD%s; ", v->f.sigchld_pending ?
 		    " (one is pending, undelivered)" : "");
 		activity(v, b, n);
 		break;
 	case VERDICT_PENDING:
-		add(b, n, "has ");
+		strappendf(b, n, "has ");
 		handler_name(v, b, n);
-		add(b, n, ", and a SIGCHLD is pending, undelivered; ");
+		strappendf(b, n, ", and a SIGCHLD is pending, undelivered; ");
 		activity(v, b, n);
 		break;
 	case VERDICT_WAITS_OTHER:
-		add(b, n, "waits for pid %d only: ", v->waits_for);
+		strappendf(b, n, "waits for pid %d only: ", v->waits_for);
 		activity(v, b, n);
 		break;
 	case VERDICT_IGNORED_LATE:
-		add(b, n, "ignores SIGCHLD now (SIG_IGN): the kernel reaps "
+		strappendf(b, n, "ignores SIGCHLD now (SIG_IGN): the kernel reaps "
 		    "children that exit from now on, these exited before; ");
 		activity(v, b, n);
 		break;
 	case VERDICT_INIT:
-		add(b, n, "is the init of its pid namespace (pid 1 there) and "
+		strappendf(b, n, "is the init of its pid namespace (pid 1 there) and "
 		    "does not reap the orphans it adopted: ");
 		activity(v, b, n);
 		if (v->f.sigchld == DIAG_SIGCHLD_DEFAULT)
-			add(b, n, ", no SIGCHLD handler");
+			strappendf(b, n, ", no SIGCHLD handler");
 		break;
 	case VERDICT_STOPPED:
-		add(b, n, "is stopped (state %c) and cannot run to reap them",
+		strappendf(b, n, "is stopped (state %c) and cannot run to reap them",
 		    v->f.state);
 		break;
 	case VERDICT_TRACED:
-		add(b, n, "is held in a ptrace stop by its tracer %d (%s)",
+		strappendf(b, n, "is held in a ptrace stop by its tracer %d (%s)",
 		    v->tracer, v->tracer_comm);
 		break;
 	case VERDICT_EXITING:
-		add(b, n, v->f.state ? "is exiting: its children will be "
+		strappendf(b, n, v->f.state ? "is exiting: its children will be "
 		    "adopted by its reaper" : "is gone: its children are "
 		    "being adopted by its reaper");
 		break;
 	default:
-		add(b, n, "unknown: ");
+		strappendf(b, n, "unknown: ");
 		activity(v, b, n);
 		break;
 	}
 	if (v->tracer && v->kind != VERDICT_TRACED)
-		add(b, n, "; traced by %d (%s)", v->tracer, v->tracer_comm);
+		strappendf(b, n, "; traced by %d (%s)", v->tracer, v->tracer_comm);
 }
 
 static void fix(struct verdict *v)
