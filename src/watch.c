@@ -13,6 +13,7 @@
 #include "proc_connector.h"
 #include "textfile_export.h"
 #include "util.h"
+#include "verdict.h"
 #include "zombie_alert.h"
 #include "zomtab.h"
 
@@ -510,10 +511,24 @@ static void watch_stop(struct watch *w)
 		close(w->epfd);
 }
 
+/* zwatch ps's verdict on a parent, from /proc only: watch never stops a
+ * process (its unit forbids ptrace).  "kind: why". */
+static int ps_verdict(int parent, char *buf, size_t len, void *arg)
+{
+	struct verdict v;
+
+	(void)arg;
+	if (verdict_of(parent, 0, NULL, &v) < 0)
+		return -ESRCH;
+	snprintf(buf, len, "%s: %s", verdict_name(v.kind), v.why);
+	return 0;
+}
+
 int watch_main(int argc, char *argv[])
 {
 	struct watch_options o;
-	struct watch w = { .o = &o, .epfd = -1, .sigfd = -1, .pcn = -1 };
+	struct watch w = { .o = &o, .epfd = -1, .sigfd = -1, .pcn = -1,
+			  .verdict = { .fn = ps_verdict } };
 	int ret = parse_watch_options(argc, argv, &o);
 
 	if (ret >= 0)

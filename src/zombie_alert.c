@@ -56,7 +56,7 @@ void zombie_alert_age(FILE *fp, const struct zombie *z, double age,
 		      const struct zombie_verdict_hook *hook)
 {
 	struct diag_facts f;
-	char comm[16] = "", text[1024], verdict[256];
+	char comm[16] = "", text[1024], verdict[1024];
 	bool alive;
 
 	memset(&f, 0, sizeof(f));
