@@ -31,15 +31,7 @@ def check_tree(t, seed):
         t.note(f"seed {seed}: proc connector overflow, tree skipped")
         return
     me = tr.root["pid"]
-    parent = {c: p for p, cpid, c in pc.forks if cpid == c}
-    tree, changed = {me}, True
-    while changed:
-        changed = False
-        for c, p in parent.items():
-            if p in tree and c not in tree:
-                tree.add(c)
-                changed = True
-    status = {tgid: code for pid, tgid, code in pc.exits if pid == tgid}
+    parent, tree, status = pc.tree(me)
     got = {l["pid"]: l for l in tr.lifecycles}
     bad = []
     if set(got) != tree:

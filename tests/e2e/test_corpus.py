@@ -177,15 +177,7 @@ def check_reapers(t, what, tr, sub):
 
 def check_kernel(t, what, tr, pc, sub):
     """The kernel's tree under S: pids, parents, exit statuses, reapers."""
-    parent = {c: p for p, cpid, c in pc.forks if cpid == c}
-    tree, changed = {sub}, True
-    while changed:
-        changed = False
-        for c, p in parent.items():
-            if p in tree and c not in tree:
-                tree.add(c)
-                changed = True
-    status = {tgid: code for pid, tgid, code in pc.exits if pid == tgid}
+    parent, tree, status = pc.tree(sub)
     got = {l["pid"]: l for l in tr.lifecycles}
     bad = []
     if set(got) != tree:

@@ -94,6 +94,22 @@ class ProcConnector:
             pid, tgid, code, _ = EXIT.unpack_from(msg, body)
             self.exits.append((pid, tgid, code))
 
+    def tree(self, root):
+        """The kernel's view of the processes under root (tgid == pid):
+        (parent of each, the set of root and its descendants, exit
+        statuses)."""
+        parent = {ctgid: ptgid for ptgid, cpid, ctgid in self.forks
+                  if cpid == ctgid}
+        tree, changed = {root}, True
+        while changed:
+            changed = False
+            for child, par in parent.items():
+                if par in tree and child not in tree:
+                    tree.add(child)
+                    changed = True
+        status = {tgid: code for pid, tgid, code in self.exits if pid == tgid}
+        return parent, tree, status
+
     def close(self):
         self._stop = True
         self.thread.join(2)
@@ -125,18 +141,9 @@ def test(t):
     # The kernel's view of the tree under PROG: processes (tgid == pid).
     # (Not all of zwatch's children: a sanitizer build of zwatch forks
     # helpers of its own, e.g. LeakSanitizer's at exit.)
-    parent = {ctgid: ptgid for ptgid, cpid, ctgid in pc.forks if cpid == ctgid}
+    parent, tree, status = pc.tree(me)
     t.check(parent.get(me) == tr.zwatch_pid,
             f"PROG {me} is the kernel's child of zwatch")
-    tree = {me}
-    changed = True
-    while changed:
-        changed = False
-        for child, par in parent.items():
-            if par in tree and child not in tree:
-                tree.add(child)
-                changed = True
-    status = {tgid: code for pid, tgid, code in pc.exits if pid == tgid}
     t.note(f"kernel saw {len(tree)} processes under PROG {me}")
     t.eq(sorted(r["pid"] for r in tr.lifecycles), sorted(tree),
          "zwatch's pids == the kernel's pids for the traced tree")
