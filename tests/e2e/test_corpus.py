@@ -145,19 +145,6 @@ class ParentConnector(ProcConnector):
         super()._parse(msg)
 
 
-def start_connector(t):
-    try:
-        pc = ParentConnector()
-    except OSError as e:
-        t.note(f"proc connector unavailable ({e}): no kernel cross-check")
-        return None
-    if not pc.acked.wait(3):
-        pc.close()
-        t.note("proc connector gave no acknowledgement: no kernel cross-check")
-        return None
-    return pc
-
-
 def check_reapers(t, what, tr, sub):
     """Every process reaped, by a known reaper that S's view confirms."""
     bad = []
@@ -214,7 +201,7 @@ def one(t, tmp, run, name, argv, sort):
     what = f"[{run}] {name}"
     cmd = [zwtest.scn("subreaper_run")] + argv
     rc0, out0, err0, _, _ = t.run_cmd(cmd, timeout=60, what=name)
-    pc = start_connector(t)
+    pc = ParentConnector.start(t)
     try:
         tr = t.run(cmd, name=re.sub(r"\W+", "-", name), expect_rc=None)
         if pc:

@@ -46,19 +46,6 @@ class ExecConnector(ProcConnector):
         super()._parse(msg)
 
 
-def start_connector(t):
-    try:
-        pc = ExecConnector()
-    except OSError as e:
-        t.note(f"proc connector unavailable ({e}): no kernel cross-check")
-        return None
-    if not pc.acked.wait(3):
-        pc.close()
-        t.note("proc connector gave no acknowledgement: no kernel cross-check")
-        return None
-    return pc
-
-
 def index(tr):
     """Lifecycles by pid, exec events by pid and children by ppid, once
     (the Trace lookups scan the whole trace each time)."""
@@ -120,7 +107,7 @@ def kernel_check(t, tr, pc, me):
 
 
 def test(t):
-    pc = start_connector(t)
+    pc = ExecConnector.start(t)
     try:
         tr = t.run([zwtest.scn("exec_storm"), str(N), str(PAR), str(ROUNDS)],
                    timeout=60, name="storm")

@@ -94,6 +94,22 @@ class ProcConnector:
             pid, tgid, code, _ = EXIT.unpack_from(msg, body)
             self.exits.append((pid, tgid, code))
 
+    @classmethod
+    def start(cls, t):
+        """A listening instance, or None (noted in t) where the connector
+        is unavailable or does not acknowledge."""
+        try:
+            pc = cls()
+        except OSError as e:
+            t.note(f"proc connector unavailable ({e}): no kernel cross-check")
+            return None
+        if not pc.acked.wait(3):
+            pc.close()
+            t.note("proc connector gave no acknowledgement: no kernel "
+                   "cross-check")
+            return None
+        return pc
+
     def tree(self, root):
         """The kernel's view of the processes under root (tgid == pid):
         (parent of each, the set of root and its descendants, exit
