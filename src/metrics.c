@@ -34,7 +34,7 @@ struct series {
 struct metrics {
 	struct series *series;	/* [0] is the overflow series */
 	size_t n, max;
-	uint64_t lost, censuses;
+	uint64_t overflows, lost, censuses;
 	const char *source;
 };
 
@@ -149,9 +149,14 @@ void metrics_release(struct metrics *m, int series, enum reaper_kind k,
 	s->reaps[k]++;
 }
 
-void metrics_lost(struct metrics *m)
+void metrics_overflow(struct metrics *m)
 {
-	m->lost++;
+	m->overflows++;
+}
+
+void metrics_set_lost(struct metrics *m, uint64_t events)
+{
+	m->lost = events;
 }
 
 void metrics_census(struct metrics *m)
@@ -278,9 +283,14 @@ static void render_self(const struct metrics *m, FILE *fp)
 		fclose(statm);
 	}
 	getrusage(RUSAGE_SELF, &ru);
-	put_head(fp, "zwatch_lost_events_total", "counter",
+	put_head(fp, "zwatch_event_overflows_total", "counter",
 		 "Times the kernel dropped process events (ENOBUFS); each is "
 		 "followed by a /proc census.");
+	fprintf(fp, "zwatch_event_overflows_total %llu\n",
+		(unsigned long long)m->overflows);
+	put_head(fp, "zwatch_lost_events_total", "counter",
+		 "Process events the kernel dropped, from the gaps in each "
+		 "CPU's event numbers.");
 	fprintf(fp, "zwatch_lost_events_total %llu\n",
 		(unsigned long long)m->lost);
 	put_head(fp, "zwatch_censuses_total", "counter",

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 enum reaper_kind {
@@ -48,7 +49,8 @@ enum exit_class exit_class_of(int wait_status);
 void metrics_exit(struct metrics *m, int series, int wait_status);
 void metrics_release(struct metrics *m, int series, enum reaper_kind k,
 		     double lifetime);
-void metrics_lost(struct metrics *m);	/* one ENOBUFS */
+void metrics_overflow(struct metrics *m);	/* one ENOBUFS */
+void metrics_set_lost(struct metrics *m, uint64_t events);	/* so far */
 void metrics_census(struct metrics *m);	/* one full /proc scan */
 
 /* The gauges are taken afresh before each rendering: reset, then one

@@ -3,6 +3,7 @@
  * batches so that a fork storm costs few system calls. */
 #include "config.h"
 #include "proc_connector.h"
+#include "util.h"
 
 #include <errno.h>
 #include <linux/cn_proc.h>
@@ -12,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -24,8 +26,15 @@ struct pcn_input {
 	uint32_t event_type;
 };
 
-#define PCN_WANTED (PROC_EVENT_FORK | PROC_EVENT_EXEC | PROC_EVENT_COMM | \
-		    PROC_EVENT_EXIT)
+/* Every event type (PROC_EVENT_ALL of Linux 6.6, whose NONZERO_EXIT bit
+ * our headers may lack): the ones we ignore keep the sequence numbers
+ * gap-free, so that a gap is a loss. */
+#define PCN_EVENT_NONZERO_EXIT 0x20000000u
+#define PCN_WANTED (PROC_EVENT_FORK | PROC_EVENT_EXEC | PROC_EVENT_UID | \
+		    PROC_EVENT_GID | PROC_EVENT_SID | PROC_EVENT_PTRACE | \
+		    PROC_EVENT_COMM | PCN_EVENT_NONZERO_EXIT | \
+		    PROC_EVENT_COREDUMP | PROC_EVENT_EXIT)
+#define PCN_MAX_CPUS 65536
 #define PCN_BATCH 64
 #define PCN_MSG_SIZE 256	/* nlmsghdr + cn_msg + proc_event: ~100 bytes */
 
@@ -54,9 +63,11 @@ static int pcn_send(int fd, uint32_t op)
 }
 
 /* The event in a datagram, copied out: it sits at offset 36 (nlmsghdr +
- * cn_msg), not at the 8-byte alignment of its timestamp.  0, or -EINVAL
- * if the datagram is not a proc event. */
-static int pcn_event_of(const char *buf, size_t n, struct proc_event *ev)
+ * cn_msg), not at the 8-byte alignment of its timestamp; *seqno is its
+ * number among its CPU's events.  0, or -EINVAL if the datagram is not
+ * a proc event. */
+static int pcn_event_of(const char *buf, size_t n, struct proc_event *ev,
+			uint32_t *seqno)
 {
 	const struct nlmsghdr *nl = (const struct nlmsghdr *)buf;
 	const struct cn_msg *cn;
@@ -72,6 +83,7 @@ static int pcn_event_of(const char *buf, size_t n, struct proc_event *ev)
 		return -EINVAL;
 	memset(ev, 0, sizeof(*ev));
 	memcpy(ev, cn->data, len < sizeof(*ev) ? len : sizeof(*ev));
+	*seqno = cn->seq;
 	return 0;
 }
 
@@ -94,6 +106,7 @@ static int pcn_probe_once(int fd)
 	waitpid(probe, NULL, 0);
 	for (;;) {
 		struct proc_event ev;
+		uint32_t seqno;
 		ssize_t n;
 
 		if (poll(&p, 1, 2000) <= 0)
@@ -106,7 +119,7 @@ static int pcn_probe_once(int fd)
 				return -ENOBUFS;
 			return -errno;
 		}
-		if (pcn_event_of(buf, (size_t)n, &ev) < 0)
+		if (pcn_event_of(buf, (size_t)n, &ev, &seqno) < 0)
 			continue;
 		if (ev.what == PROC_EVENT_NONE && ev.event_data.ack.err)
 			return -(int)ev.event_data.ack.err;
@@ -192,13 +205,43 @@ static void pcn_decode(const struct proc_event *ev, struct pcn_event *out)
 	}
 }
 
+/* One more event of its CPU: the numbers skipped since the last one
+ * were lost.  A number behind the expected one (a counter that wrapped
+ * or restarted) is taken as the new start. */
+static void pcn_count(struct pcn_seq *seq, uint32_t cpu, uint32_t seqno)
+{
+	struct pcn_cpu_seq *c;
+	uint32_t gap;
+
+	if (cpu >= PCN_MAX_CPUS)
+		return;
+	if (cpu >= seq->ncpu) {
+		size_t n = cpu + 1;
+
+		seq->cpu = xrealloc(seq->cpu, n * sizeof(*seq->cpu));
+		memset(seq->cpu + seq->ncpu, 0,
+		       (n - seq->ncpu) * sizeof(*seq->cpu));
+		seq->ncpu = n;
+	}
+	c = &seq->cpu[cpu];
+	gap = seqno - c->next;
+	if (c->seen && gap < UINT32_MAX / 2)
+		seq->lost += gap;
+	c->next = seqno + 1;
+	c->seen = true;
+}
+
 /* Decodes one datagram; returns 1 if it was an event we want. */
-static int pcn_parse(const char *buf, size_t n, struct pcn_event *out)
+static int pcn_parse(const char *buf, size_t n, struct pcn_seq *seq,
+		     struct pcn_event *out)
 {
 	struct proc_event ev;
+	uint32_t seqno;
 
-	if (pcn_event_of(buf, n, &ev) < 0)
+	if (pcn_event_of(buf, n, &ev, &seqno) < 0)
 		return 0;
+	if (ev.what != PROC_EVENT_NONE)	/* an ack has our own number */
+		pcn_count(seq, ev.cpu, seqno);
 	switch (ev.what) {
 	case PROC_EVENT_FORK:
 	case PROC_EVENT_EXEC:
@@ -211,8 +254,8 @@ static int pcn_parse(const char *buf, size_t n, struct pcn_event *out)
 	}
 }
 
-int pcn_read(int fd, void (*fn)(const struct pcn_event *ev, void *arg),
-	     void *arg)
+int pcn_read(int fd, struct pcn_seq *seq,
+	     void (*fn)(const struct pcn_event *ev, void *arg), void *arg)
 {
 	static char bufs[PCN_BATCH][PCN_MSG_SIZE];
 	struct mmsghdr msgs[PCN_BATCH];
@@ -240,7 +283,7 @@ int pcn_read(int fd, void (*fn)(const struct pcn_event *ev, void *arg),
 		for (int i = 0; i < n; i++) {
 			struct pcn_event ev;
 
-			if (pcn_parse(bufs[i], msgs[i].msg_len, &ev)) {
+			if (pcn_parse(bufs[i], msgs[i].msg_len, seq, &ev)) {
 				fn(&ev, arg);
 				total++;
 			}
@@ -248,6 +291,12 @@ int pcn_read(int fd, void (*fn)(const struct pcn_event *ev, void *arg),
 		if (n < PCN_BATCH)
 			return total;
 	}
+}
+
+void pcn_seq_free(struct pcn_seq *seq)
+{
+	free(seq->cpu);
+	memset(seq, 0, sizeof(*seq));
 }
 
 void pcn_close(int fd)

@@ -7,6 +7,10 @@
 #ifndef ZWATCH_PROC_CONNECTOR_H
 #define ZWATCH_PROC_CONNECTOR_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
 enum pcn_type { PCN_FORK, PCN_EXEC, PCN_COMM, PCN_EXIT };
 
 /* One event, decoded.  pid/tgid: the thread and process it is about
@@ -28,12 +32,31 @@ struct pcn_event {
  * in bytes (events queued while zwatch is busy; beyond it they are lost). */
 int pcn_open(int rcvbuf);
 
-/* Reads everything queued on fd, calling fn for each event.  Returns the
- * number of events, or -ENOBUFS when the kernel dropped some because the
- * socket's buffer was full (the caller must re-read /proc: it cannot know
- * which were lost), or another -errno. */
-int pcn_read(int fd, void (*fn)(const struct pcn_event *ev, void *arg),
-	     void *arg);
+/* How many events were lost.  The kernel numbers the events of each CPU
+ * (cn_msg.seq, the CPU in the event), whoever listens, so a gap in one
+ * CPU's numbers is the count of events this socket missed (we subscribe
+ * to every event type: a filtered one would be a gap too).  Events
+ * before a CPU's first one read are not counted. */
+struct pcn_cpu_seq {
+	uint32_t next;		/* the number expected next */
+	bool seen;
+};
+struct pcn_seq {
+	struct pcn_cpu_seq *cpu;
+	size_t ncpu;
+	uint64_t lost;		/* events missed, counted so far */
+};
+
+/* Reads everything queued on fd, calling fn for each event and adding
+ * the gaps to seq->lost.  Returns the number of events, or -ENOBUFS when
+ * the kernel dropped some because the socket's buffer was full (the
+ * caller must re-read /proc: it cannot know which were lost; their
+ * number shows in seq->lost once later events of their CPUs arrive), or
+ * another -errno. */
+int pcn_read(int fd, struct pcn_seq *seq,
+	     void (*fn)(const struct pcn_event *ev, void *arg), void *arg);
+
+void pcn_seq_free(struct pcn_seq *seq);
 
 /* Unsubscribes and closes. */
 void pcn_close(int fd);

@@ -54,6 +54,7 @@ struct watch {
 	struct zomtab *zt;
 	struct http_export *http;
 	int epfd, sigfd, pcn;
+	struct pcn_seq seq;	/* the connector's numbers: lost events */
 	bool rescan;		/* events were lost: census when allowed */
 	bool stop;
 	double last_census, next_textfile, next_age;
@@ -278,9 +279,9 @@ static void read_connector(struct watch *w)
 {
 	int n;
 
-	while ((n = pcn_read(w->pcn, on_event, w->zt)) != 0) {
+	while ((n = pcn_read(w->pcn, &w->seq, on_event, w->zt)) != 0) {
 		if (n == -ENOBUFS) {
-			metrics_lost(w->m);
+			metrics_overflow(w->m);
 			w->rescan = true;
 			continue;
 		}
@@ -288,8 +289,9 @@ static void read_connector(struct watch *w)
 			warn_errno(-n, "reading the proc connector");
 			w->stop = true;
 		}
-		return;
+		break;
 	}
+	metrics_set_lost(w->m, w->seq.lost);
 }
 
 static void on_age(const struct zombie *z, double age, void *arg)
@@ -503,6 +505,7 @@ static void watch_stop(struct watch *w)
 {
 	http_export_stop(w->http);
 	pcn_close(w->pcn);
+	pcn_seq_free(&w->seq);
 	zomtab_free(w->zt);
 	metrics_free(w->m);
 	if (w->sigfd >= 0)
