@@ -27,11 +27,14 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
+#include <sched.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define CMD "zwatch watch"
 #define AGE_CHECK_S 0.1
+#define SHORT_SLICE_NS 100000	/* the least the kernel accepts: 0.1 ms */
 
 struct watch_options {
 	bool listen;
@@ -360,7 +363,10 @@ static void do_due(struct watch *w)
 	}
 }
 
-static void handle(struct watch *w, struct epoll_event *evs, int n)
+/* now: when epoll_wait returned.  A hang-up in this batch happened
+ * before it; timed after the connector's events are handled (a fork
+ * storm's queue: milliseconds), it would be as much late. */
+static void handle(struct watch *w, struct epoll_event *evs, int n, double now)
 {
 	struct signalfd_siginfo si;
 
@@ -387,7 +393,7 @@ static void handle(struct watch *w, struct epoll_event *evs, int n)
 				w->stop = true;
 			}
 		} else {
-			zomtab_pidfd_ready(w->zt, p, evs[i].events);
+			zomtab_pidfd_ready(w->zt, p, evs[i].events, now);
 		}
 	}
 }
@@ -398,13 +404,14 @@ static void run(struct watch *w)
 
 	while (!w->stop) {
 		int n = epoll_wait(w->epfd, evs, 256, next_timeout(w, clock_now()));
+		double now = clock_now();
 
 		if (n < 0 && errno != EINTR) {
 			warn_errno(errno, "epoll_wait");
 			return;
 		}
 		if (n > 0)
-			handle(w, evs, n);
+			handle(w, evs, n, now);
 		else if (n == 0 && w->http)	/* its timeout, maybe */
 			http_export_run(w->http);
 		do_due(w);
@@ -422,6 +429,39 @@ static void raise_nofile(void)
 		r.rlim_cur = r.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &r);
 	}
+}
+
+/* struct sched_attr, first version (48 bytes): older C libraries do not
+ * have it, newer ones clash with <linux/sched/types.h>. */
+struct watch_sched_attr {
+	uint32_t size, policy;
+	uint64_t flags;
+	int32_t nice;
+	uint32_t priority;
+	uint64_t runtime, deadline, period;
+};
+
+/* A release is timed when epoll_wait returns, so a lifetime is late by
+ * our wake-up latency, which at nice 0 on a busy machine is the
+ * scheduler's: EEVDF (Linux 6.12+) lets a SCHED_OTHER task ask for a
+ * shorter time slice (sched_runtime), no privilege needed, and a task
+ * woken with a shorter slice than the running one preempts it
+ * (PREEMPT_SHORT).  Same share of the CPU, earlier turns.  Older kernels
+ * ignore the field; a real-time or batch policy is left alone. */
+static void ask_short_slice(void)
+{
+	struct watch_sched_attr a = {
+		.size = sizeof(a),
+		.policy = SCHED_OTHER,
+		.runtime = SHORT_SLICE_NS,
+	};
+
+	if (sched_getscheduler(0) != SCHED_OTHER)
+		return;
+	errno = 0;
+	a.nice = getpriority(PRIO_PROCESS, 0);
+	if (errno == 0)
+		syscall(SYS_sched_setattr, 0, &a, 0);
 }
 
 static int open_signals(void)
@@ -480,6 +520,7 @@ static int watch_start(struct watch *w)
 	};
 
 	raise_nofile();
+	ask_short_slice();
 	setvbuf(stdout, NULL, _IOLBF, 0);	/* a line at a time: journald */
 	w->epfd = epoll_create1(EPOLL_CLOEXEC);
 	w->sigfd = open_signals();

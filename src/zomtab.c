@@ -437,7 +437,8 @@ void zomtab_event(struct zomtab *zt, const struct pcn_event *ev)
 	}
 }
 
-void zomtab_pidfd_ready(struct zomtab *zt, struct zombie *z, uint32_t events)
+void zomtab_pidfd_ready(struct zomtab *zt, struct zombie *z, uint32_t events,
+			double now)
 {
 	if (!z->exited && (events & (EPOLLIN | EPOLLHUP))) {
 		struct epoll_event ev = { .events = 0, .data.ptr = z };
@@ -448,7 +449,7 @@ void zomtab_pidfd_ready(struct zomtab *zt, struct zombie *z, uint32_t events)
 		epoll_ctl(zt->epfd, EPOLL_CTL_MOD, z->pidfd, &ev);
 	}
 	if (events & (EPOLLHUP | EPOLLERR))
-		zombie_released(zt, z, clock_now());
+		zombie_released(zt, z, now);
 }
 
 /* --- polling, where pidfds do not hang up --- */

@@ -53,8 +53,10 @@ void zomtab_event(struct zomtab *zt, const struct pcn_event *ev);
  * 0 or -errno. */
 int zomtab_census(struct zomtab *zt, bool after_loss);
 
-/* epoll reported events on a zombie's pidfd (data.ptr is the zombie). */
-void zomtab_pidfd_ready(struct zomtab *zt, struct zombie *z, uint32_t events);
+/* epoll reported events on a zombie's pidfd (data.ptr is the zombie);
+ * now: when epoll_wait returned, the release time of a hang-up. */
+void zomtab_pidfd_ready(struct zomtab *zt, struct zombie *z, uint32_t events,
+			double now);
 
 /* Milliseconds until zomtab_poll() is due; -1 if nothing is polled. */
 int zomtab_poll_timeout(const struct zomtab *zt);
