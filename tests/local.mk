@@ -469,6 +469,15 @@ EXTRA_DIST += $(WATCH_E2E_TESTS) tests/watchtest.py tests/stress_watch.py \
 	contrib/prometheus/zwatch-alerts.yml contrib/prometheus/prometheus.yml \
 	contrib/systemd/zwatch-watch.service
 
+# The systemd unit without systemd as PID 1: systemd-analyze verify and
+# security, and a run with the unit's credentials, capabilities, system
+# call filter (tests/scn/syscall_filter) and read-only mounts.
+check_PROGRAMS += tests/scn/syscall_filter
+tests_scn_syscall_filter_SOURCES = tests/scn/syscall_filter.c
+tests_scn_syscall_filter_LDADD = $(SECCOMP_LIBS)
+TESTS += tests/e2e/test_watch_unit.py
+EXTRA_DIST += tests/e2e/test_watch_unit.py
+
 # A burst of 100,000 forks under zwatch watch: it survives, counts the
 # lost events, and its zombie gauge is right again within one census.
 stress-watch: zwatch tests/scn/watch_burst

@@ -68,11 +68,14 @@ def http_get(url, timeout=5):
 class Watch:
     """zwatch watch ARGS in the background."""
 
-    def __init__(self, t, args, prefix=(), name="watch"):
+    def __init__(self, t, args, prefix=(), name="watch", cmd=None):
+        """cmd: a whole command line instead (one that execs zwatch watch
+        in the end)."""
         self.t = t
         self.out = os.path.join(t.tmpdir, f"{name}.out")
         self.err = os.path.join(t.tmpdir, f"{name}.err")
-        self.cmd = list(prefix) + [zwtest.zwatch_path(), "watch"] + list(args)
+        self.cmd = cmd or \
+            list(prefix) + [zwtest.zwatch_path(), "watch"] + list(args)
         t.note("start: " + " ".join(self.cmd))
         with open(self.out, "wb") as o, open(self.err, "wb") as e:
             self.p = subprocess.Popen(self.cmd, stdout=o, stderr=e,
