@@ -24,6 +24,15 @@
 
 #define FAMILY_LIMIT 64	/* above AF_MAX (46 in Linux 6.18) */
 
+/* SCMP_A0() leaves datum_b to the compiler: clang's
+ * -Wmissing-field-initializers objects. */
+static struct scmp_arg_cmp family_is(enum scmp_compare op, scmp_datum_t v)
+{
+	struct scmp_arg_cmp c = { .arg = 0, .op = op, .datum_a = v, .datum_b = 0 };
+
+	return c;
+}
+
 /* As systemd does it: each family by itself (an unconditional rule
  * would win over the conditional ones). */
 static int allow_families(scmp_filter_ctx ctx, const char *list)
@@ -36,11 +45,11 @@ static int allow_families(scmp_filter_ctx ctx, const char *list)
 			allowed[strtoul(f, NULL, 10)] = 1;
 	free(copy);
 	err = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket),
-			       1, SCMP_A0(SCMP_CMP_GE, FAMILY_LIMIT));
+			       1, family_is(SCMP_CMP_GE, FAMILY_LIMIT));
 	for (unsigned f = 0; f < FAMILY_LIMIT && !err; f++)
 		err = seccomp_rule_add(ctx, allowed[f] ? SCMP_ACT_ALLOW :
 				       SCMP_ACT_ERRNO(EAFNOSUPPORT),
-				       SCMP_SYS(socket), 1, SCMP_A0(SCMP_CMP_EQ, f));
+				       SCMP_SYS(socket), 1, family_is(SCMP_CMP_EQ, f));
 	return err;
 }
 
