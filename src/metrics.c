@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,22 +208,40 @@ static bool shown(const struct metrics *m, size_t i)
 
 #define LABELS "parent=\"%s\",cgroup=\"%s\""
 
+/* A gauge per series; value() gives it, fmt prints it. */
+static void render_gauge(const struct metrics *m, FILE *fp, const char *name,
+			 const char *help, double (*value)(const struct series *),
+			 const char *fmt)
+{
+	put_head(fp, name, "gauge", help);
+	for (size_t i = 0; i < m->n; i++) {
+		if (!shown(m, i))
+			continue;
+		fprintf(fp, "%s{" LABELS "} ", name, m->series[i].parent,
+			m->series[i].cgroup);
+		fprintf(fp, fmt, value(&m->series[i]));
+		fputc('\n', fp);
+	}
+}
+
+static double zombies_of(const struct series *s)
+{
+	return s->zombies;
+}
+
+static double oldest_of(const struct series *s)
+{
+	return s->oldest;
+}
+
 static void render_gauges(const struct metrics *m, FILE *fp)
 {
-	put_head(fp, "zwatch_zombies", "gauge",
-		 "Current zombies, by their parent's command and cgroup.");
-	for (size_t i = 0; i < m->n; i++)
-		if (shown(m, i))
-			fprintf(fp, "zwatch_zombies{" LABELS "} %u\n",
-				m->series[i].parent, m->series[i].cgroup,
-				m->series[i].zombies);
-	put_head(fp, "zwatch_oldest_zombie_seconds", "gauge",
-		 "Age of the oldest current zombie (0: none).");
-	for (size_t i = 0; i < m->n; i++)
-		if (shown(m, i))
-			fprintf(fp, "zwatch_oldest_zombie_seconds{" LABELS "} %.6f\n",
-				m->series[i].parent, m->series[i].cgroup,
-				m->series[i].oldest);
+	render_gauge(m, fp, "zwatch_zombies",
+		     "Current zombies, by their parent's command and cgroup.",
+		     zombies_of, "%.0f");
+	render_gauge(m, fp, "zwatch_oldest_zombie_seconds",
+		     "Age of the oldest current zombie (0: none).",
+		     oldest_of, "%.6f");
 }
 
 static void render_histogram(const struct metrics *m, FILE *fp)
@@ -251,69 +270,93 @@ static void render_histogram(const struct metrics *m, FILE *fp)
 	}
 }
 
+/* A counter per series and kind: its counts are the uint64_t array at
+ * offset in struct series, one per name. */
+struct kind_counter {
+	const char *name, *help, *label;
+	const char *const *kinds;
+	int nkinds;
+	size_t offset;
+};
+
+static const struct kind_counter kind_counters[] = {
+	{ "zwatch_reaps_total", "Released zombies, by who released them.",
+	  "reaper", reaper_names, REAPER_KINDS, offsetof(struct series, reaps) },
+	{ "zwatch_exits_total", "Process exits, by exit status class.",
+	  "status", exit_names, EXIT_CLASSES, offsetof(struct series, exits) },
+};
+
 static void render_counters(const struct metrics *m, FILE *fp)
 {
-	put_head(fp, "zwatch_reaps_total", "counter",
-		 "Released zombies, by who released them.");
-	for (size_t i = 0; i < m->n; i++)
-		for (int k = 0; k < REAPER_KINDS && shown(m, i); k++)
-			fprintf(fp, "zwatch_reaps_total{" LABELS ",reaper=\"%s\"} %llu\n",
-				m->series[i].parent, m->series[i].cgroup,
-				reaper_names[k],
-				(unsigned long long)m->series[i].reaps[k]);
-	put_head(fp, "zwatch_exits_total", "counter",
-		 "Process exits, by exit status class.");
-	for (size_t i = 0; i < m->n; i++)
-		for (int k = 0; k < EXIT_CLASSES && shown(m, i); k++)
-			fprintf(fp, "zwatch_exits_total{" LABELS ",status=\"%s\"} %llu\n",
-				m->series[i].parent, m->series[i].cgroup,
-				exit_names[k],
-				(unsigned long long)m->series[i].exits[k]);
+	for (size_t c = 0; c < ARRAY_SIZE(kind_counters); c++) {
+		const struct kind_counter *kc = &kind_counters[c];
+
+		put_head(fp, kc->name, "counter", kc->help);
+		for (size_t i = 0; i < m->n; i++) {
+			const struct series *s = &m->series[i];
+			const uint64_t *v = (const uint64_t *)
+				((const char *)s + kc->offset);
+
+			for (int k = 0; k < kc->nkinds && shown(m, i); k++)
+				fprintf(fp, "%s{" LABELS ",%s=\"%s\"} %llu\n",
+					kc->name, s->parent, s->cgroup, kc->label,
+					kc->kinds[k], (unsigned long long)v[k]);
+		}
+	}
+}
+
+/* One unlabelled sample. */
+static void put_one(FILE *fp, const char *name, const char *type,
+		    const char *help, unsigned long long v)
+{
+	put_head(fp, name, type, help);
+	fprintf(fp, "%s %llu\n", name, v);
+}
+
+static double cpu_seconds(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+	       ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+static unsigned long long rss_bytes(void)
+{
+	long pages = 0;
+	FILE *statm = fopen("/proc/self/statm", "re");
+
+	if (statm) {
+		if (fscanf(statm, "%*d %ld", &pages) != 1)
+			pages = 0;
+		fclose(statm);
+	}
+	return (unsigned long long)pages * (unsigned long long)sysconf(_SC_PAGESIZE);
 }
 
 static void render_self(const struct metrics *m, FILE *fp)
 {
-	struct rusage ru;
-	long rss_pages = 0;
-	FILE *statm = fopen("/proc/self/statm", "re");
-
-	if (statm) {
-		if (fscanf(statm, "%*d %ld", &rss_pages) != 1)
-			rss_pages = 0;
-		fclose(statm);
-	}
-	getrusage(RUSAGE_SELF, &ru);
-	put_head(fp, "zwatch_event_overflows_total", "counter",
-		 "Times the kernel dropped process events (ENOBUFS); each is "
-		 "followed by a /proc census.");
-	fprintf(fp, "zwatch_event_overflows_total %llu\n",
-		(unsigned long long)m->overflows);
-	put_head(fp, "zwatch_lost_events_total", "counter",
-		 "Process events the kernel dropped, from the gaps in each "
-		 "CPU's event numbers.");
-	fprintf(fp, "zwatch_lost_events_total %llu\n",
-		(unsigned long long)m->lost);
-	put_head(fp, "zwatch_censuses_total", "counter",
-		 "Full /proc scans (at start, after lost events, periodic "
-		 "without the connector).");
-	fprintf(fp, "zwatch_censuses_total %llu\n",
-		(unsigned long long)m->censuses);
-	put_head(fp, "zwatch_series", "gauge",
-		 "Label pairs in use; the limit is --max-series.");
-	fprintf(fp, "zwatch_series %zu\n", m->n - 1);
+	put_one(fp, "zwatch_event_overflows_total", "counter",
+		"Times the kernel dropped process events (ENOBUFS); each is "
+		"followed by a /proc census.", m->overflows);
+	put_one(fp, "zwatch_lost_events_total", "counter",
+		"Process events the kernel dropped, from the gaps in each "
+		"CPU's event numbers.", m->lost);
+	put_one(fp, "zwatch_censuses_total", "counter",
+		"Full /proc scans (at start, after lost events, periodic "
+		"without the connector).", m->censuses);
+	put_one(fp, "zwatch_series", "gauge",
+		"Label pairs in use; the limit is --max-series.", m->n - 1);
 	put_head(fp, "zwatch_info", "gauge",
 		 "1; source says how exits are learnt: connector or scan.");
 	fprintf(fp, "zwatch_info{version=\"%s\",source=\"%s\"} 1\n",
 		PACKAGE_VERSION, m->source);
 	put_head(fp, "process_cpu_seconds_total", "counter",
 		 "zwatch's own user and system CPU time.");
-	fprintf(fp, "process_cpu_seconds_total %.6f\n",
-		ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-		ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6);
-	put_head(fp, "process_resident_memory_bytes", "gauge",
-		 "zwatch's own resident memory.");
-	fprintf(fp, "process_resident_memory_bytes %lld\n",
-		(long long)rss_pages * sysconf(_SC_PAGESIZE));
+	fprintf(fp, "process_cpu_seconds_total %.6f\n", cpu_seconds());
+	put_one(fp, "process_resident_memory_bytes", "gauge",
+		"zwatch's own resident memory.", rss_bytes());
 }
 
 int metrics_render(const struct metrics *m, FILE *fp)
