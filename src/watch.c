@@ -277,9 +277,13 @@ static void on_event(const struct pcn_event *ev, void *arg)
 }
 
 /* Drains the connector; after ENOBUFS the rest of the queue is still
- * good, and a census will find what was lost. */
+ * good, and a census will find what was lost.  A gap in the event
+ * numbers without ENOBUFS also asks for one: the kernel drops an event
+ * silently when it cannot allocate its message (GFP_NOWAIT), which was
+ * seen here with 30,000 zombies. */
 static void read_connector(struct watch *w)
 {
+	uint64_t lost = w->seq.lost;
 	int n;
 
 	while ((n = pcn_read(w->pcn, &w->seq, on_event, w->zt)) != 0) {
@@ -294,6 +298,8 @@ static void read_connector(struct watch *w)
 		}
 		break;
 	}
+	if (w->seq.lost != lost)
+		w->rescan = true;
 	metrics_set_lost(w->m, w->seq.lost);
 }
 

@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -44,13 +45,17 @@
 #endif
 
 #define POLL_MS 20
+/* A /proc/PID/stat read costs ~10-20 us here: at 0.2 ms of period per
+ * polled zombie, polling takes about a tenth of a core however many
+ * there are (10,000 beyond the open-files limit: every 2 s). */
+#define POLL_MS_PER_ZOMBIE 0.2
 #define PARENT_CACHE_MAX 65536
+#define PIDFD_RESERVE 256	/* descriptors left for /proc, HTTP, ... */
 
 /* What a zombie is labelled with and classified by: read once per
  * parent, dropped at its exec, comm change or exit. */
 struct parent_info {
 	int tgid;
-	int stat_fd;		/* /proc/TGID/stat, kept open for SigIgn */
 	int series;		/* -1 until a zombie of its is in scope */
 	bool in_cgroup;		/* --cgroup matches (or none given) */
 	char comm[16];
@@ -69,6 +74,8 @@ struct zomtab {
 	size_t cgroup_len;
 	bool hup_works;		/* pidfds hang up at release (6.9+) */
 	size_t npolled;		/* zombies without a working hang-up */
+	size_t npidfds, pidfd_max;	/* open, and the most we open */
+	double next_poll;	/* when zomtab_poll() is due */
 	struct parent_info unknown;
 };
 
@@ -80,6 +87,19 @@ static bool kernel_at_least(int major, int minor)
 	if (uname(&u) < 0 || sscanf(u.release, "%d.%d", &a, &b) != 2)
 		return false;
 	return a > major || (a == major && b >= minor);
+}
+
+/* Descriptors for pidfds: all but PIDFD_RESERVE of the open-files
+ * limit (which watch.c raised to the hard one). */
+static size_t pidfd_budget(void)
+{
+	struct rlimit r;
+
+	if (getrlimit(RLIMIT_NOFILE, &r) < 0)
+		return 0;
+	if (r.rlim_cur == RLIM_INFINITY)
+		return SIZE_MAX;
+	return r.rlim_cur > PIDFD_RESERVE ? (size_t)(r.rlim_cur - PIDFD_RESERVE) : 0;
 }
 
 struct zomtab *zomtab_new(const struct zomtab_config *cfg, struct metrics *m,
@@ -101,7 +121,7 @@ struct zomtab *zomtab_new(const struct zomtab_config *cfg, struct metrics *m,
 			zt->cgroup_len--;
 	}
 	zt->hup_works = kernel_at_least(6, 9);
-	zt->unknown.stat_fd = -1;
+	zt->pidfd_max = pidfd_budget();
 	strcpy(zt->unknown.comm, "_unknown");
 	zt->unknown.series = -1;
 	strcpy(zt->unknown.cgroup, "_unknown");
@@ -125,10 +145,6 @@ static void parent_drop(struct zomtab *zt, int tgid)
 {
 	struct parent_info *p = intmap_del(&zt->parents, tgid);
 
-	if (!p)
-		return;
-	if (p->stat_fd >= 0)
-		close(p->stat_fd);
 	free(p);
 }
 
@@ -137,11 +153,8 @@ static void parents_flush(struct zomtab *zt)
 	struct parent_info *p;
 	size_t i = 0;
 
-	while (intmap_next(&zt->parents, &i, (void **)&p)) {
-		if (p->stat_fd >= 0)
-			close(p->stat_fd);
+	while (intmap_next(&zt->parents, &i, (void **)&p))
 		free(p);
-	}
 	intmap_free(&zt->parents);
 	intmap_init(&zt->parents);
 }
@@ -153,22 +166,16 @@ static struct parent_info *parent_get(struct zomtab *zt, int tgid)
 	struct parent_info *p = intmap_get(&zt->parents, tgid);
 	char cgroup[256] = "";
 	struct proc_stat st;
-	int fd;
 
 	if (p)
 		return p;
-	fd = tgid > 0 ? procfs_open_stat(tgid) : -ESRCH;
-	if (fd < 0 || procfs_stat_fd(fd, &st) < 0 ||
-	    census_cgroup(tgid, cgroup, sizeof(cgroup)) < 0) {
-		if (fd >= 0)
-			close(fd);
+	if (tgid <= 0 || procfs_stat(tgid, &st) < 0 ||
+	    census_cgroup(tgid, cgroup, sizeof(cgroup)) < 0)
 		return &zt->unknown;
-	}
 	if (zt->parents.len >= PARENT_CACHE_MAX)
 		parents_flush(zt);
 	p = xcalloc(1, sizeof(*p));
 	p->tgid = tgid;
-	p->stat_fd = fd;
 	memcpy(p->comm, st.comm, sizeof(p->comm));
 	p->in_cgroup = cgroup_matches(zt, cgroup);
 	p->series = -1;
@@ -184,14 +191,6 @@ static int parent_series(struct zomtab *zt, struct parent_info *p)
 	if (p->series < 0)
 		p->series = metrics_series(zt->m, p->comm, p->cgroup);
 	return p->series;
-}
-
-static bool parent_ignores_sigchld(const struct parent_info *p)
-{
-	struct proc_stat st;
-
-	return p->stat_fd >= 0 && procfs_stat_fd(p->stat_fd, &st) == 0 &&
-	       (st.sig_ignore & (1ULL << (SIGCHLD - 1)));
 }
 
 /* --- zombie table --- */
@@ -224,24 +223,52 @@ static short pidfd_state(int fd)
 	return poll(&p, 1, 0) == 1 ? p.revents : 0;
 }
 
+/* Whether a polled zombie is gone; marks it exited once its whole
+ * group has (a Z leader with other threads is a pthread_exit() one). */
+static bool poll_gone(struct zombie *z)
+{
+	struct proc_stat st;
+	int err = procfs_stat(z->pid, &st);
+
+	if (err == -ENOENT || err == -ESRCH)
+		return true;
+	if (err < 0)	/* not an answer (EMFILE...): ask again later */
+		return false;
+	if (st.state == 'Z' && st.num_threads <= 1)
+		z->exited = true;
+	return st.state != 'Z' && z->exited;
+}
+
+/* No pidfd for z: /proc is polled instead.  -ESRCH if it is released
+ * already. */
+static int zombie_poll_instead(struct zomtab *zt, struct zombie *z,
+			       bool exited)
+{
+	z->pidfd = -1;
+	z->exited = exited;
+	if (poll_gone(z))
+		return -ESRCH;
+	zt->npolled++;
+	return 0;
+}
+
 /* Watches z's pidfd: EPOLLIN at the group's exit unless it has exited
  * already, EPOLLHUP (always reported) at release.  -ESRCH if it is
- * released already. */
+ * released already.  Beyond zt->pidfd_max it is polled: the last
+ * descriptors are kept for /proc reads and HTTP clients (with every
+ * descriptor a pidfd, a /proc read failed with EMFILE, which looked
+ * like a release, and /metrics could not be served). */
 static int zombie_watch(struct zomtab *zt, struct zombie *z, bool exited)
 {
 	struct epoll_event ev = { .events = 0, .data.ptr = z };
-	int fd = (int)syscall(SYS_pidfd_open, z->pid, 0);
 	short state;
+	int fd;
 
-	if (fd < 0) {
-		if (errno == ESRCH)
-			return -ESRCH;
-		/* EMFILE and the like: /proc is polled instead */
-		z->pidfd = -1;
-		z->exited = exited;
-		zt->npolled++;
-		return 0;
-	}
+	if (zt->npidfds >= zt->pidfd_max)
+		return zombie_poll_instead(zt, z, exited);
+	fd = (int)syscall(SYS_pidfd_open, z->pid, 0);
+	if (fd < 0)
+		return errno == ESRCH ? -ESRCH : zombie_poll_instead(zt, z, exited);
 	state = exited ? POLLIN : pidfd_state(fd);
 	if (zt->hup_works && (state & POLLHUP)) {
 		close(fd);
@@ -252,11 +279,10 @@ static int zombie_watch(struct zomtab *zt, struct zombie *z, bool exited)
 		ev.events = EPOLLIN;
 	if (epoll_ctl(zt->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
 		close(fd);
-		z->pidfd = -1;
-		zt->npolled++;
-		return 0;
+		return zombie_poll_instead(zt, z, exited);
 	}
 	z->pidfd = fd;
+	zt->npidfds++;
 	if (!zt->hup_works)
 		zt->npolled++;
 	return 0;
@@ -285,6 +311,7 @@ static void zombie_free(struct zomtab *zt, struct zombie *z)
 	if (z->pidfd >= 0) {
 		epoll_ctl(zt->epfd, EPOLL_CTL_DEL, z->pidfd, NULL);
 		close(z->pidfd);
+		zt->npidfds--;
 	}
 	if (z->pidfd < 0 || !zt->hup_works)
 		zt->npolled--;
@@ -364,7 +391,6 @@ static void on_leader_exit(struct zomtab *zt, const struct pcn_event *ev)
 {
 	struct zombie *z = intmap_get(&zt->zombies, ev->tgid), tmp;
 	struct parent_info *p;
-	enum reaper_kind k;
 	double now;
 
 	if (z)	/* a stale entry of a reused pid: its release is past */
@@ -384,17 +410,19 @@ static void on_leader_exit(struct zomtab *zt, const struct pcn_event *ev)
 		zombie_insert(zt, z);
 		return;
 	}
-	/* Released between the event and now: a parent blocked in a wait
-	 * (or, on kernels that name the parent of an autoreaped process,
-	 * the kernel: then the parent ignores SIGCHLD). */
+	/* Released between the event and now: a parent's wait.  Not the
+	 * kernel: the event names a parent only while the task is
+	 * pid_alive() (proc_exit_connector()), and an autoreap releases it
+	 * inside exit_notify(), before the event is sent.  (So no read of
+	 * the parent's SigIgn here: in a fork storm that /proc read per
+	 * child was most of zwatch's cost to the forking parent.) */
 	now = clock_now();
 	tmp = *z;
 	free(z);
-	k = parent_ignores_sigchld(p) ? REAPER_AUTOREAP : REAPER_PARENT;
-	metrics_release(zt->m, p->series, k, k == REAPER_AUTOREAP ? 0 : now - ev->ts);
+	metrics_release(zt->m, p->series, REAPER_PARENT, now - ev->ts);
 	if (zt->cfg.releases)
-		zombie_alert_release(zt->cfg.releases, &tmp,
-				     k == REAPER_AUTOREAP ? ev->ts : now, k, true);
+		zombie_alert_release(zt->cfg.releases, &tmp, now, REAPER_PARENT,
+				     true);
 }
 
 static void on_exit_event(struct zomtab *zt, const struct pcn_event *ev)
@@ -456,7 +484,12 @@ void zomtab_pidfd_ready(struct zomtab *zt, struct zombie *z, uint32_t events,
 
 int zomtab_poll_timeout(const struct zomtab *zt)
 {
-	return zt->npolled ? POLL_MS : -1;
+	double ms;
+
+	if (!zt->npolled)
+		return -1;
+	ms = (zt->next_poll - clock_now()) * 1000;
+	return ms <= 0 ? 0 : (int)ceil(ms);
 }
 
 void zomtab_poll(struct zomtab *zt)
@@ -465,13 +498,13 @@ void zomtab_poll(struct zomtab *zt)
 	size_t i = 0, n = 0, cap = 0;
 	double now = clock_now();
 
+	if (!zt->npolled || now < zt->next_poll)
+		return;
+	zt->next_poll = now + fmax(POLL_MS, zt->npolled * POLL_MS_PER_ZOMBIE) / 1000;
 	while (intmap_next(&zt->zombies, &i, (void **)&z)) {
-		struct proc_stat st;
-
 		if (z->pidfd >= 0 && zt->hup_works)
 			continue;
-		if (procfs_stat(z->pid, &st) == 0 &&
-		    (st.state == 'Z' || !z->exited))
+		if (!poll_gone(z))
 			continue;
 		if (n == cap)
 			gone = xrealloc(gone, (cap = cap ? 2 * cap : 16) *
