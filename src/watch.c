@@ -35,6 +35,10 @@
 #define CMD "zwatch watch"
 #define AGE_CHECK_S 0.1
 #define SHORT_SLICE_NS 100000	/* the least the kernel accepts: 0.1 ms */
+/* A storm's connector: at most one read per PCN_PAUSE_S once a read
+ * brings PCN_BUSY events (see pause_connector). */
+#define PCN_BUSY 16
+#define PCN_PAUSE_S 0.002
 
 struct watch_options {
 	bool listen;
@@ -58,6 +62,7 @@ struct watch {
 	struct http_export *http;
 	int epfd, sigfd, pcn;
 	struct pcn_seq seq;	/* the connector's numbers: lost events */
+	double pcn_resume;	/* paused until then (0: armed) */
 	bool rescan;		/* events were lost: census when allowed */
 	bool stop;
 	double last_census, next_textfile, next_age;
@@ -281,12 +286,14 @@ static void on_event(const struct pcn_event *ev, void *arg)
  * numbers without ENOBUFS also asks for one: the kernel drops an event
  * silently when it cannot allocate its message (GFP_NOWAIT), which was
  * seen here with 30,000 zombies. */
-static void read_connector(struct watch *w)
+static int read_connector(struct watch *w)
 {
 	uint64_t lost = w->seq.lost;
-	int n;
+	int n, total = 0;
 
 	while ((n = pcn_read(w->pcn, &w->seq, on_event, w->zt)) != 0) {
+		if (n > 0)
+			total += n;
 		if (n == -ENOBUFS) {
 			metrics_overflow(w->m);
 			w->rescan = true;
@@ -301,6 +308,32 @@ static void read_connector(struct watch *w)
 	if (w->seq.lost != lost)
 		w->rescan = true;
 	metrics_set_lost(w->m, w->seq.lost);
+	return total;
+}
+
+static void arm_connector(struct watch *w, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = &tok_pcn };
+
+	epoll_ctl(w->epfd, EPOLL_CTL_MOD, w->pcn, &ev);
+}
+
+/* In a fork storm every event would wake us: measured with 2 x 20,000
+ * vforks, 27,000 wake-ups, each paid by the forking process (the
+ * wake-up, and our preemption of it), which ran 1.4x longer, where
+ * forkstat, never idle long enough to sleep, woke 900 times.  So once a
+ * read brings PCN_BUSY events, the connector is left unarmed for
+ * PCN_PAUSE_S (the kernel queues meanwhile: 8 MB hold thousands) while
+ * the pidfds stay armed, so releases are still timed at once; an exit
+ * is then handled up to PCN_PAUSE_S later, and a zombie released
+ * meanwhile has its lifetime that much more of an upper bound.  A quiet
+ * machine never pauses. */
+static void pause_connector(struct watch *w, int events, double now)
+{
+	if (events < PCN_BUSY)
+		return;
+	arm_connector(w, 0);
+	w->pcn_resume = now + PCN_PAUSE_S;
 }
 
 static void on_age(const struct zombie *z, double age, void *arg)
@@ -339,6 +372,8 @@ static int next_timeout(const struct watch *w, double now)
 		due = fmin(due, w->next_textfile);
 	if (!isnan(w->o->max_age))
 		due = fmin(due, w->next_age);
+	if (w->pcn_resume > 0)
+		due = fmin(due, w->pcn_resume);
 	ms = due <= now ? 0 : (int)ceil((due - now) * 1000);
 	t = zomtab_poll_timeout(w->zt);
 	if (t >= 0 && t < ms)
@@ -354,6 +389,10 @@ static void do_due(struct watch *w)
 	double now = clock_now();
 	int err;
 
+	if (w->pcn_resume > 0 && now >= w->pcn_resume) {
+		w->pcn_resume = 0;
+		arm_connector(w, EPOLLIN);
+	}
 	if ((w->pcn < 0 || w->rescan) && now >= w->last_census + w->o->interval)
 		census(w, true);
 	zomtab_poll(w->zt);
@@ -380,7 +419,7 @@ static void handle(struct watch *w, struct epoll_event *evs, int n, double now)
 	 * same batch may already report on. */
 	for (int i = 0; i < n; i++)
 		if (evs[i].data.ptr == &tok_pcn)
-			read_connector(w);
+			pause_connector(w, read_connector(w), now);
 	for (int i = 0; i < n; i++) {
 		void *p = evs[i].data.ptr;
 
