@@ -25,7 +25,8 @@
 Environment: WATCH_BENCH_FORKS (fork() per burster, default 1000),
 WATCH_BENCH_VFORKS (vfork() per burster, 20000), WATCH_BENCH_RUNS
 (rounds, 5), WATCH_BENCH_ZOMBIES, WATCH_BENCH_MEM_RUNS (3),
-WATCH_BENCH_PARTS (default "storm memory").  Only same-run ratios mean
+WATCH_BENCH_PARTS (default "storm memory"; "vfork" or "fork" for one
+storm).  Only same-run ratios mean
 anything.
 """
 import os
@@ -254,8 +255,9 @@ if __name__ == "__main__":
     print(f"# zwatch watch bench: {os.uname().release}, {os.cpu_count()} CPUs,"
           f" load {os.getloadavg()[0]:.1f}")
     parts = os.environ.get("WATCH_BENCH_PARTS", "storm memory").split()
-    if "storm" in parts:
+    if "storm" in parts or "vfork" in parts:
         fork_storm(VFORKS, "vfork")
+    if "storm" in parts or "fork" in parts:
         fork_storm(FORKS, "fork")
     if "memory" in parts:
         memory()
