@@ -459,6 +459,7 @@ static void run(struct watch *w)
 			handle(w, evs, n, now);
 		else if (n == 0 && w->http)	/* its timeout, maybe */
 			http_export_run(w->http);
+		zomtab_batch_end(w->zt);
 		do_due(w);
 	}
 }

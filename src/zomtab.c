@@ -76,6 +76,7 @@ struct zomtab {
 	size_t npolled;		/* zombies without a working hang-up */
 	size_t npidfds, pidfd_max;	/* open, and the most we open */
 	double next_poll;	/* when zomtab_poll() is due */
+	struct zombie *dead;	/* released, to be freed after the batch */
 	struct parent_info unknown;
 };
 
@@ -179,7 +180,9 @@ static struct parent_info *parent_get(struct zomtab *zt, int tgid)
 	memcpy(p->comm, st.comm, sizeof(p->comm));
 	p->in_cgroup = cgroup_matches(zt, cgroup);
 	p->series = -1;
-	snprintf(p->cgroup, sizeof(p->cgroup), "%s", cgroup);
+	/* cut at the label limit, as the metrics would */
+	snprintf(p->cgroup, sizeof(p->cgroup), "%.*s",
+		 (int)sizeof(p->cgroup) - 1, cgroup);
 	intmap_put(&zt->parents, tgid, p);
 	return p;
 }
@@ -317,7 +320,22 @@ static void zombie_free(struct zomtab *zt, struct zombie *z)
 		zt->npolled--;
 	intmap_del(&zt->zombies, z->pid);
 	kids_add(zt, z->parent, -1);
-	free(z);
+	/* An event of the current epoll batch may still point to it (a
+	 * stale entry released at its pid's next exit, found by the
+	 * connector before the batch's pidfd events: ASan caught it). */
+	z->dead = true;
+	z->next_dead = zt->dead;
+	zt->dead = z;
+}
+
+void zomtab_batch_end(struct zomtab *zt)
+{
+	while (zt->dead) {
+		struct zombie *z = zt->dead;
+
+		zt->dead = z->next_dead;
+		free(z);
+	}
 }
 
 static void zombie_released(struct zomtab *zt, struct zombie *z, double now)
@@ -468,6 +486,8 @@ void zomtab_event(struct zomtab *zt, const struct pcn_event *ev)
 void zomtab_pidfd_ready(struct zomtab *zt, struct zombie *z, uint32_t events,
 			double now)
 {
+	if (z->dead)
+		return;
 	if (!z->exited && (events & (EPOLLIN | EPOLLHUP))) {
 		struct epoll_event ev = { .events = 0, .data.ptr = z };
 
@@ -663,6 +683,7 @@ void zomtab_free(struct zomtab *zt)
 
 	if (!zt)
 		return;
+	zomtab_batch_end(zt);
 	while (intmap_next(&zt->zombies, &i, (void **)&z)) {
 		if (z->pidfd >= 0)
 			close(z->pidfd);

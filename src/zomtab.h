@@ -35,6 +35,8 @@ struct zombie {
 	bool estimated;		/* exit_ts from /proc/PID/sched (census) */
 	bool adopter_init;	/* parent is a pid namespace's init */
 	bool alerted;		/* --max-zombie-age line written */
+	bool dead;		/* released; freed at zomtab_batch_end() */
+	struct zombie *next_dead;
 	char parent_comm[16];
 };
 
@@ -54,9 +56,15 @@ void zomtab_event(struct zomtab *zt, const struct pcn_event *ev);
 int zomtab_census(struct zomtab *zt, bool after_loss);
 
 /* epoll reported events on a zombie's pidfd (data.ptr is the zombie);
- * now: when epoll_wait returned, the release time of a hang-up. */
+ * now: when epoll_wait returned, the release time of a hang-up.  The
+ * zombie may have been released by an earlier event of the same batch
+ * (its pid reused, a new exit seen): then nothing happens. */
 void zomtab_pidfd_ready(struct zomtab *zt, struct zombie *z, uint32_t events,
 			double now);
+
+/* Frees the zombies released since the last call: after each epoll
+ * batch, whose events may still point to them. */
+void zomtab_batch_end(struct zomtab *zt);
 
 /* Milliseconds until zomtab_poll() is due; -1 if nothing is polled. */
 int zomtab_poll_timeout(const struct zomtab *zt);
