@@ -92,10 +92,9 @@ static void pick_sites(struct report_view *v)
 			.rec = l, .zombie = life_zombie_seconds(l, v->t_end),
 		};
 
-		/* a zombie reaped within the trace's 1 us resolution is none
-		 * worth hunting */
+		/* one reaped at once (under the threshold) is noise */
 		if (isnan(c.zombie) ||
-		    (c.zombie < 1e-6 && l->final != ZW_FINAL_ZOMBIE))
+		    !report_zombie_counts(l, v->t_end, v->rs.threshold))
 			continue;
 		c.spawn = forksites_spawn(fs, l);
 		c.diag = forksites_diag(fs, l);

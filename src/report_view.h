@@ -46,9 +46,9 @@ void report_view_event(struct sink *s, const struct zw_event *ev,
 void report_view_lifecycle(struct sink *s, const struct zw_life *l,
 			   double t_end);
 int report_view_close(struct sink *s);
-/* At the summary: tree, figures, sites.  Leaks come first among the
- * sites, then the longest zombies, of the records handed (so a
- * --min-zombie report shows those that passed it). */
+/* At the summary: tree, figures, sites.  The sites are the zombies that
+ * count (past the threshold, or left over), worst first: leaks, then
+ * the longest. */
 struct report_view *report_view_finish(struct sink *s,
 				       const struct zw_summary *sum);
 /* The stack of a site (id nonzero) into out. */
