@@ -10,7 +10,7 @@ var D = JSON.parse(document.getElementById('zw-data').textContent);
 var P = D.p, N = P.length, END = Math.max(D.end, 1), THR = D.thr;
 var PID = 0, PAR = 1, COMM = 2, BORN = 3, EXITED = 4, ZS = 5, REAPED = 6,
     ST = 7, BY = 8, BYROW = 9, REAPER = 10, FINAL = 11, ARGV = 12,
-    SPAWN = 13, DIAG = 14, SEQ = 15;
+    SPAWN = 13, DIAG = 14, SEQ = 15, BYCOMM = 16;
 var ROW_H = 20, MAX_GUIDES = 24;
 var $ = function (id) { return document.getElementById(id); };
 
@@ -64,7 +64,8 @@ function fate(i) {
   case 3: return 'autoreaped by the kernel at ' + secs(r[REAPED]);
   }
   if (r[REAPER] === 0) return 'reaped by unknown at ' + secs(r[REAPED]);
-  return 'reaped by ' + (r[BYROW] >= 0 ? name(r[BYROW]) : r[BY] || '?') +
+  return 'reaped by ' + (r[BYROW] >= 0 ? name(r[BYROW]) :
+                        r[BYCOMM] ? r[BYCOMM] + ' ' + r[BY] : r[BY] || '?') +
          ' (' + D.reapers[r[REAPER]] + ') at ' + secs(r[REAPED]);
 }
 
