@@ -54,13 +54,19 @@ struct report_view *report_view_finish(struct sink *s,
 /* The stack of a site (id nonzero) into out. */
 void report_view_stack(const struct report_view *v, unsigned id,
 		       struct zw_stack *out);
+/* The frames of stack id, each as "BEFORE#N  FRAMEAFTER", frames as
+ * the live output writes them; put escapes for the format. */
+void report_view_put_frames(FILE *fp, const struct report_view *v,
+			    unsigned id, const char *before, const char *after,
+			    void (*put)(FILE *fp, const char *s));
 
-/* The recorded command, each word shell-quoted where it needs it, after
- * a space (the first one too if lead); put escapes for the format. */
-void report_put_command(FILE *fp, char *const *argv, bool lead,
+struct trace_header;
+/* The recorded command of h, each word shell-quoted where it needs it,
+ * after a space (the first one too if lead), and what a cut left out;
+ * put escapes for the format. */
+void report_put_command(FILE *fp, const struct trace_header *h, bool lead,
 			void (*put)(FILE *fp, const char *s));
 /* "START on HOST (Linux KERNEL) by zwatch VERSION" of a trace header. */
-struct trace_header;
 void report_put_recorded(FILE *fp, const struct trace_header *h,
 			 void (*put)(FILE *fp, const char *s));
 

@@ -18,7 +18,6 @@
 #include "report_view.h"
 #include "sanitize.h"
 #include "sink.h"
-#include "stack.h"
 #include "trace_reader.h"
 #include "util.h"
 
@@ -111,9 +110,7 @@ static void put_head(FILE *fp, const struct report_info *info)
 		"<h1>zwatch report</h1>\n<p class=\"meta\">", css);
 	if (hdr) {
 		fputs("<b>", fp);
-		report_put_command(fp, hdr->command, false, put_html);
-		if (hdr->command_truncated)
-			fprintf(fp, " [truncated: %lld arguments]", hdr->command_argc);
+		report_put_command(fp, hdr, false, put_html);
 		fputs("</b> &mdash; recorded ", fp);
 		report_put_recorded(fp, hdr, put_html);
 	}
@@ -211,17 +208,6 @@ static void put_leaks(FILE *fp, const struct proctree *t,
 	free(leaks);
 }
 
-static void put_frames(FILE *fp, const struct report_view *v, unsigned id)
-{
-	struct zw_stack st;
-
-	report_view_stack(v, id, &st);
-	for (size_t i = 0; i < st.n; i++) {
-		fprintf(fp, "\n#%-2zu ", i);
-		sink_put_frame(fp, &st.frames[i], put_html);
-	}
-}
-
 /* Where a site was forked and its diagnosis, folded. */
 static void put_site_details(FILE *fp, const struct report_view *v,
 			     const struct report_site *site)
@@ -241,7 +227,7 @@ static void put_site_details(FILE *fp, const struct report_view *v,
 	fputs("</summary><pre>", fp);
 	if (site->spawn) {
 		fputs("forked at:", fp);
-		put_frames(fp, v, site->spawn);
+		report_view_put_frames(fp, v, site->spawn, "\n", "", put_html);
 	}
 	if (d) {
 		fprintf(fp, "%sdiagnosed at %.6f s: ", site->spawn ? "\n\n" : "",
@@ -249,7 +235,8 @@ static void put_site_details(FILE *fp, const struct report_view *v,
 		put_html(fp, d->text);
 		if (d->stack) {
 			fprintf(fp, "\nparent %d was at:", d->parent);
-			put_frames(fp, v, d->stack);
+			report_view_put_frames(fp, v, d->stack, "\n", "",
+					       put_html);
 		}
 	}
 	fputs("</pre></details>", fp);

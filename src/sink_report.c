@@ -50,9 +50,7 @@ static void put_header(FILE *fp, const struct report_info *info)
 		return;
 	}
 	fputs("\n  command:", fp);
-	report_put_command(fp, h->command, true, put_clean);
-	if (h->command_truncated)
-		fprintf(fp, " [truncated: %lld arguments]", h->command_argc);
+	report_put_command(fp, h, true, put_clean);
 	fputs("\n  recorded: ", fp);
 	report_put_recorded(fp, h, put_clean);
 	putc('\n', fp);
@@ -386,16 +384,10 @@ static void put_summary(FILE *fp, const struct report_view *v)
 	put_worst(fp, rs);
 }
 
+/* Frames indented under the site they belong to. */
 static void put_frames(FILE *fp, const struct report_view *v, unsigned id)
 {
-	struct zw_stack st;
-
-	report_view_stack(v, id, &st);
-	for (size_t i = 0; i < st.n; i++) {
-		fprintf(fp, "      #%-2zu ", i);
-		sink_put_frame(fp, &st.frames[i], put_clean);
-		putc('\n', fp);
-	}
+	report_view_put_frames(fp, v, id, "      ", "\n", put_clean);
 }
 
 /* Where site k was forked: its frames, or a word on why there are none;
