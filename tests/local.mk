@@ -412,7 +412,9 @@ tests_scn_tui_churn_SOURCES = tests/scn/tui_churn.c tests/scn/scn.h
 PICTURES_E2E_TESTS = \
 	tests/e2e/test_report_html_scale.py \
 	tests/e2e/test_report_text_tree.py \
-	tests/e2e/test_tui.py
+	tests/e2e/test_tui.py \
+	tests/e2e/test_reaper_names.py \
+	tests/e2e/test_report_worst_first.py
 TESTS += $(PICTURES_E2E_TESTS)
 EXTRA_DIST += $(PICTURES_E2E_TESTS) tests/gen_tree_trace.py
 # the live view's table without a terminal (tui_model.c needs ncurses)

@@ -744,6 +744,9 @@ def schema_problems(tr):
                     ("syscall" in r):
                 probs.append(f"line {r['_line']} (reap): a syscall exactly "
                              f"when via is syscall, registers or tracer")
+            if "by_comm" in r:
+                need(r, "by_comm", lambda v: isinstance(v, str) and v and
+                     r.get("by") is not None, "a name, with a reaper")
             if (r.get("reaper") in ("autoreap", None)) != (r.get("by") is None):
                 probs.append(f"line {r['_line']} (reap): by must be null "
                              f"exactly when reaper is autoreap or unknown")
