@@ -416,7 +416,8 @@ PICTURES_E2E_TESTS = \
 	tests/e2e/test_reaper_names.py \
 	tests/e2e/test_report_worst_first.py
 TESTS += $(PICTURES_E2E_TESTS)
-EXTRA_DIST += $(PICTURES_E2E_TESTS) tests/gen_tree_trace.py
+EXTRA_DIST += $(PICTURES_E2E_TESTS) tests/gen_tree_trace.py \
+	doc/report-15.png doc/report-30000.png
 # the live view's table without a terminal (tui_model.c needs ncurses)
 if HAVE_NCURSES
 check_PROGRAMS += tests/unit/test_tui_model

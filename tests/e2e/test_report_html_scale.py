@@ -98,12 +98,29 @@ def check_page(t, n, page, trace):
             f"{n}: the overview is shown")
     png = os.path.join(t.tmpdir, f"t{n}.png")
     (rc, _, err, _, _), _ = chromium(t, [f"--screenshot={png}",
-                                         "--window-size=1300,1400", "file://" + page])
+                                         "--window-size=1300,1400",
+                                         "file://" + page + shot_hash(page, n)])
     if t.check(rc == 0 and os.path.exists(png), f"{n}: screenshot", err[-2000:]):
         data = open(png, "rb").read()
         t.check(data.startswith(b"\x89PNG") and len(data) > 40000,
                 f"{n}: the screenshot has content ({len(data)} bytes)")
+        # ZWTEST_SHOTS=DIR keeps them: README's pictures are these
+        if os.environ.get("ZWTEST_SHOTS"):
+            shutil.copy(png, os.path.join(os.environ["ZWTEST_SHOTS"],
+                                          f"report-{n}.png"))
     return dom
+
+
+def shot_hash(page, n):
+    """The 30,000-process picture: the overview zoomed to the last half
+    second, the oldest leak's row opened (from the leak table)."""
+    if n < 30000:
+        return ""
+    src = open(page).read()
+    data = json.loads(re.search(r'id="zw-data">(.*?)</script>', src, re.S).group(1))
+    leak = re.search(r'<table id="leaks">.*?<a href="#p(\d+)"', src, re.S)
+    end = data["end"] / 1e6
+    return f"#zoom={end - 0.45:.2f}-{end:.2f}" + (f"&p{leak.group(1)}" if leak else "")
 
 
 def check_interaction(t, page, dom):
