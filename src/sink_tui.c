@@ -77,6 +77,15 @@ static double trace_now(const struct tui *t)
 	return t->have_mono0 ? mono_now() - t->mono0 : 0;
 }
 
+/* Seconds since trace time t.  The view's clock is set from the first
+ * event it gets, a moment after that event happened, so it runs a
+ * little behind the tracer's: an event of the last instant would be
+ * "-0.0 s ago". */
+static double ago(double now, double t)
+{
+	return now > t ? now - t : 0;
+}
+
 /* The one place a string a tracee controls is made fit for the screen:
  * at most n - 1 bytes of src, each control byte a '?'. */
 static void clean(char *dst, size_t n, const char *src)
@@ -121,7 +130,7 @@ static void draw_header(struct tui *t, double now)
 		attron(A_BOLD | COLOR_PAIR(1));
 	printw("%zu", c.zombies);
 	if (c.oldest) {
-		printw(" (oldest %.2f s: %d ", now - c.oldest->exited, c.oldest->pid);
+		printw(" (oldest %.2f s: %d ", ago(now, c.oldest->exited), c.oldest->pid);
 		put_str(c.oldest->comm, 15);
 		printw(")");
 	}
@@ -150,21 +159,21 @@ static void draw_state(struct tui *t, const struct tui_proc *p, double now)
 	case TUI_ZOMBIE:
 		if (!tui_model_zombie_counts(&t->model, p, now)) {
 			snprintf(buf, sizeof(buf), "exited %.3f s ago",
-				 now - p->exited);
+				 ago(now, p->exited));
 			break;
 		}
 		attr = A_BOLD | COLOR_PAIR(1);
-		snprintf(buf, sizeof(buf), "ZOMBIE %.2f s", now - p->exited);
+		snprintf(buf, sizeof(buf), "ZOMBIE %.2f s", ago(now, p->exited));
 		break;
 	case TUI_REAPED:
 		attr = COLOR_PAIR(2);
 		clean(comm, sizeof(comm), p->by_comm);
 		if (p->reaper == ZW_REAPER_AUTOREAP)
 			snprintf(buf, sizeof(buf), "autoreaped %.1f s ago",
-				 now - p->reaped);
+				 ago(now, p->reaped));
 		else
 			snprintf(buf, sizeof(buf), "reaped %.1f s ago by %d%s%s (%s)",
-				 now - p->reaped, p->reaped_by, comm[0] ? " " : "",
+				 ago(now, p->reaped), p->reaped_by, comm[0] ? " " : "",
 				 comm, event_reaper_text(p->reaper));
 		break;
 	case TUI_DETACHED:
