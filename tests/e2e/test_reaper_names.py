@@ -87,16 +87,10 @@ def init_comm(path):
 
 
 def test(t):
-    unshare, tini = shutil.which("unshare"), shutil.which("tini")
-    if not unshare:
-        t.skip("unshare(1) is not installed")
+    tini = shutil.which("tini")
     if not tini:
         t.skip("tini is not installed")
-    prefix = [unshare, "-fp", "--mount-proc"]
-    rc, _, err, _, _ = t.run_cmd(prefix + ["/bin/true"], timeout=20,
-                                 what="unshare probe")
-    if rc != 0:
-        t.skip(f"unshare -fp --mount-proc does not work here: {err.strip()}")
+    prefix = t.require_pidns()
     evil = os.path.join(t.tmpdir, "ti\x1b[31mni")
     shutil.copy(tini, evil)
     os.chmod(evil, 0o755)
