@@ -6,7 +6,9 @@ reaped by zwatch, the orphaned sleep by tini as pid 1, neither traced.
 The live timeline says "by 1 tini (init)" and "by 2 zwatch (parent",
 the recorded reap events carry "by_comm", and `zwatch report` has the
 names in its text rows and its HTML records; a hostile name is escaped
-everywhere.  Three rounds (the orphan's reap is a race with nothing, but
+everywhere.  Then the same under a subreaper outside the trace (a Python
+process that sets PR_SET_CHILD_SUBREAPER and names itself zwsubreaper):
+the orphan is reaped by "PID zwsubreaper (subreaper)".  Three rounds (the orphan's reap is a race with nothing, but
 the namespace's start is slow on a loaded machine).  Skips (77) without
 unshare or tini."""
 import json
@@ -82,6 +84,49 @@ def one_round(t, prefix, init, shown, k):
     t.check("\x1b" not in html, f"[{k}] html: no raw escape byte")
 
 
+# A subreaper that runs zwatch (argv[1:]) and reaps whatever comes to it
+# meanwhile (waiting for zwatch alone would leave the orphan a zombie
+# till zwatch ends); exits with zwatch's status.
+SUBREAPER = r"""
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.prctl(15, b"zwsubreaper", 0, 0, 0)       # PR_SET_NAME
+libc.prctl(36, 1, 0, 0, 0)                    # PR_SET_CHILD_SUBREAPER
+zw = os.fork()
+if zw == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+rc = 99
+while True:
+    try:
+        pid, st = os.wait()
+    except ChildProcessError:
+        break
+    if pid == zw:
+        rc = os.waitstatus_to_exitcode(st)
+sys.exit(rc)
+"""
+
+
+def subreaper_round(t):
+    trace = os.path.join(t.tmpdir, "sub.trace")
+    log = os.path.join(t.tmpdir, "sub.log")
+    rc, _, err, _, _ = t.run_cmd([sys.executable, "-c", SUBREAPER,
+                                  zwtest.zwatch_path(), "-w", trace, "-o", log,
+                                  "--", "sh", "-c", "sleep 0.2 & exit 0"],
+                                 timeout=60, what="subreaper zwatch")
+    if not t.check(rc == 0, "[subreaper] the run ends well", err):
+        return
+    names = comms(trace)
+    sl = next((p for p, c in names.items() if c == "sleep"), None)
+    r = reaps(trace).get(sl, {})
+    t.match(r, {"reaper": "subreaper", "by_comm": "zwsubreaper"},
+            "[subreaper] the orphan, reaped by a subreaper outside the trace")
+    text = open(log).read()
+    t.check(re.search(rf" {sl} sleep +reap +by {r.get('by')} zwsubreaper "
+                      r"\(subreaper\)", text),
+            "[subreaper] live: 'by PID zwsubreaper (subreaper)'", text)
+
+
 def init_comm(path):
     return os.path.basename(path)[:15]
 
@@ -99,6 +144,7 @@ def test(t):
             one_round(t, prefix, evil, "ti\\x1b[31mni", k)
         else:
             one_round(t, prefix, tini, "tini", k)
+    subreaper_round(t)
 
 
 zwtest.main(test)
