@@ -307,7 +307,9 @@ function details(i) {
   var r = P[i], L = [], d = r[DIAG];
   L.push(r[COMM] + ' (pid ' + r[PID] + ')');
   L.push('command: ' + (r[ARGV] || '(no exec seen: the program of its parent)'));
-  L.push('parent: ' + (r[PAR] >= 0 ? name(r[PAR]) : 'not traced'));
+  // an untraced parent is known by name if it reaped this one (zwatch)
+  L.push('parent: ' + (r[PAR] >= 0 ? name(r[PAR]) : r[BYCOMM] && r[REAPER] === 1 ?
+                       r[BYCOMM] + ' ' + r[BY] + ' (not traced)' : 'not traced'));
   L.push('born ' + (r[BORN] < 0 ? 'before tracing' : secs(r[BORN])) +
          ', exited ' + secs(r[EXITED]) + (r[EXITED] >= 0 ? ', ' + status(r) : ''));
   if (ztime[i] >= 0)

@@ -81,6 +81,8 @@ def one_round(t, prefix, init, shown, k):
         rows = {r[0]: dict(zip(data["cols"], r)) for r in data["p"]}
         t.eq((rows.get(sl, {}).get("bycomm"), rows.get(sh, {}).get("bycomm")),
              (init_comm(init), "zwatch"), f"[{k}] html: bycomm of both reapers")
+        if k == 0:
+            check_details(t, page, rows.get(sh, {}).get("seq"))
     t.check("\x1b" not in html, f"[{k}] html: no raw escape byte")
 
 
@@ -125,6 +127,25 @@ def subreaper_round(t):
     t.check(re.search(rf" {sl} sleep +reap +by {r.get('by')} zwsubreaper "
                       r"\(subreaper\)", text),
             "[subreaper] live: 'by PID zwsubreaper (subreaper)'", text)
+
+
+def check_details(t, page, seq):
+    """The page's script names them too: PROG's details say who its
+    parent and reaper, zwatch, are, though zwatch has no row."""
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not exe or seq is None:
+        return
+    profile = os.path.join(t.tmpdir, "chromium-profile")
+    rc, dom, err, _, _ = t.run_cmd(
+        [exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update",
+         f"--user-data-dir={profile}", "--dump-dom", f"file://{page}#p{seq}"],
+        timeout=120, what="chromium")
+    d = re.search(r'<div id="details"[^>]*>(.*?)</div>', dom, re.S)
+    t.check(rc == 0 and d and "parent: zwatch 2 (not traced)" in d.group(1) and
+            "reaped by zwatch 2 (parent)" in d.group(1),
+            "html: PROG's details name zwatch, its parent and reaper",
+            d.group(1) if d else err[-1500:])
 
 
 def init_comm(path):
