@@ -135,6 +135,9 @@ static void test_autoreap_and_detach(void)
 	reap(&m, 0.5, 11, 0, ZW_REAPER_AUTOREAP, NULL);
 	CHECK_INT(m.by_reaper[ZW_REAPER_AUTOREAP], 1);
 	CHECK_STR(tui_model_find(&m, 11)->by_comm, "");
+	CHECK_STR(tui_model_recent(&m, 0)->text,
+		  "by the kernel (autoreap) after 0.000 s");
+	CHECK_INT(m.reaped_at_once, 1);
 	CHECK_INT(tui_model_find(&m, 11)->sig, 9);
 	tui_model_event(&m, &ev, NULL);
 	CHECK(tui_model_find(&m, 10)->state == TUI_DETACHED);
