@@ -16,6 +16,6 @@ for fmt in text json html perfetto; do
 	echo "report --format=$fmt: $(echo "$end - $start" | bc) s"
 done
 start=$(date +%s.%N)
-"$zw" report --format=perfetto --min-zombie=40ms -o /dev/null "$trace"
+"$zw" report --format=perfetto --zombies --min-zombie=40ms -o /dev/null "$trace"
 end=$(date +%s.%N)
-echo "report --format=perfetto --min-zombie=40ms (two passes): $(echo "$end - $start" | bc) s"
+echo "report --format=perfetto --zombies --min-zombie=40ms (two passes): $(echo "$end - $start" | bc) s"

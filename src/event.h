@@ -96,6 +96,10 @@ struct zw_event {
 			 * "release" (pidfd or polling, the reaper deduced),
 			 * "tracer" (zwatch's own waitpid); NULL: not said. */
 			const char *via;
+			/* The reaper's comm when the model has no record of
+			 * it (pid 1, zwatch itself, a subreaper outside the
+			 * trace): /proc/PID/comm at the release; NULL else. */
+			const char *by_comm;
 		} reap;
 		struct {
 			int parent;

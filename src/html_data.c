@@ -29,7 +29,7 @@
 static const char cols[] =
 	"[\"pid\",\"par\",\"comm\",\"born\",\"exited\",\"zsince\",\"reaped\","
 	"\"status\",\"by\",\"byrow\",\"reaper\",\"final\",\"argv\",\"spawn\","
-	"\"diag\",\"seq\"]";
+	"\"diag\",\"seq\",\"bycomm\"]";
 
 /* Microseconds, -1 for unknown. */
 static long long us(double t)
@@ -92,7 +92,13 @@ static void put_proc(FILE *fp, const struct report_view *v, size_t k,
 		putc('0', fp);
 	fprintf(fp, ",%u,", spawn);
 	put_diag(fp, forksites_diag(fs, l), max_stack);
-	fprintf(fp, ",%u]", l->seq);
+	fprintf(fp, ",%u,", l->seq);
+	/* the reaper's name where it has no row (zwatch, pid 1) */
+	if (byrow < 0 && l->reaped_by_comm[0])
+		json_put_string(fp, l->reaped_by_comm);
+	else
+		putc('0', fp);
+	putc(']', fp);
 	if (spawn > *max_stack)
 		*max_stack = spawn;
 }

@@ -82,17 +82,22 @@ static struct zw_life *get_life(struct model *m, int pid)
 	return l ? l : new_life(m, pid);
 }
 
+/* dst is ZW_COMM_BUF bytes; a longer src (a crafted trace) is cut
+ * between characters. */
+static void copy_comm(char *dst, const char *src)
+{
+	size_t n = strnlen(src, ZW_COMM_BUF);
+
+	if (n == ZW_COMM_BUF)
+		n = utf8_cut(src, n - 1);
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 static void set_comm(struct zw_life *l, const char *comm)
 {
-	if (comm && *comm) {
-		size_t n = strnlen(comm, sizeof(l->comm));
-
-		/* a longer one (a crafted trace) is cut between characters */
-		if (n == sizeof(l->comm))
-			n = utf8_cut(comm, n - 1);
-		memcpy(l->comm, comm, n);
-		l->comm[n] = '\0';
-	}
+	if (comm && *comm)
+		copy_comm(l->comm, comm);
 }
 
 static void become_zombie(struct zw_life *l, double t)
@@ -124,11 +129,18 @@ static void apply_exit(struct zw_life *l,
 	become_zombie(l, ev->t);
 }
 
-static void apply_reap(struct zw_life *l,
+static void apply_reap(struct model *m, struct zw_life *l,
 		       const struct zw_event *ev)
 {
+	const struct zw_life *by = ev->reap.by ?
+				   intmap_get(&m->by_pid, ev->reap.by) : NULL;
+
 	l->reaped = ev->t;
 	l->reaped_by = ev->reap.by;
+	if (by && by->comm[0])
+		copy_comm(l->reaped_by_comm, by->comm);
+	else if (ev->reap.by && ev->reap.by_comm && *ev->reap.by_comm)
+		copy_comm(l->reaped_by_comm, ev->reap.by_comm);
 	l->reaper = ev->reap.reaper;
 	l->final = ev->reap.reaper == ZW_REAPER_AUTOREAP ?
 		   ZW_FINAL_AUTOREAPED : ZW_FINAL_REAPED;
@@ -173,7 +185,7 @@ void model_feed(struct model *m, const struct zw_event *ev)
 		l->parent = ev->reparent.to;
 		break;
 	case ZW_EV_REAP:
-		apply_reap(l, ev);
+		apply_reap(m, l, ev);
 		break;
 	case ZW_EV_ATTACH:
 		apply_attach(l, ev);

@@ -19,6 +19,8 @@ enum zw_final {
 	ZW_FINAL_AUTOREAPED,
 };
 
+#define ZW_COMM_BUF 32
+
 /* One process's life.  Times are seconds since trace start; NAN = unknown. */
 struct zw_life {
 	int pid;
@@ -27,7 +29,7 @@ struct zw_life {
 	int parent;		/* current parent (after reparenting) */
 	/* 15 bytes live; read back from a trace, a byte that was not UTF-8
 	 * comes as a two-byte character (U+0080..U+00FF): room for those */
-	char comm[32];
+	char comm[ZW_COMM_BUF];
 	double born;		/* NAN: existed before tracing */
 	double exited;		/* NAN: not exited, or exited before tracing */
 	double zombie_since;	/* exited, or attach time for a pre-existing zombie */
@@ -37,6 +39,9 @@ struct zw_life {
 	bool core_dumped;
 	bool has_status;	/* exit_code/exit_signal are known */
 	int reaped_by;		/* 0: nobody yet (or the kernel) */
+	/* The reaper's comm at the release: its record's, or the event's
+	 * by_comm for one known only as a reaper; "" if unknown. */
+	char reaped_by_comm[ZW_COMM_BUF];
 	enum zw_reaper reaper;
 	enum zw_final final;
 	unsigned seq;		/* order of first appearance */

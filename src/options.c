@@ -4,6 +4,7 @@
 #include "kfeatures.h"
 
 #include "duration.h"
+#include "report_sinks.h"
 #include "sandbox.h"
 #include "sink_tui.h"
 #include "srcline.h"
@@ -23,6 +24,8 @@ static void usage(FILE *fp)
 	fputs("Usage:\n"
 	      " zwatch [options] -- PROG [ARGS...]\n"
 	      " zwatch [options] -p PID[,PID...]\n"
+	      " zwatch report [options] FILE   a report of a trace recorded with -w:\n"
+	      "                         text, HTML, JSON, Perfetto (report --help)\n"
 	      " zwatch ps [options] [PID...]   zombies now, and why (ps --help)\n"
 	      " zwatch watch [options]  an always-on zombie monitor, Prometheus\n"
 	      "                         metrics, no ptrace (zwatch watch --help)\n"
@@ -46,6 +49,9 @@ static void usage(FILE *fp)
 	      "     --tui             full-screen live view on the terminal; PROG's\n"
 	      "                       output and the timeline go to --tui-log\n"
 	      "     --tui-log=FILE    where they go meanwhile (default: /dev/null)\n"
+	      "     --min-zombie=DUR  --tui: a younger zombie is no alarm and one\n"
+	      "                       reaped sooner counts as \"reaped at once\"\n"
+	      "                       (default 10ms)\n"
 	      "\n"
 	      "Diagnosis:\n"
 	      " -k, --stack           the creating thread's stack at each fork\n"
@@ -102,7 +108,7 @@ int parse_options(int argc, char *argv[], struct options *opts)
 {
 	enum { OPT_COLOR = 256, OPT_NO_SUMMARY, OPT_TARGETS_ONLY,
 	       OPT_FAIL_ON_LEAK, OPT_MAX_ZOMBIE_AGE, OPT_DIAGNOSE, OPT_TUI,
-	       OPT_TUI_LOG };
+	       OPT_TUI_LOG, OPT_MIN_ZOMBIE };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "pid", required_argument, NULL, 'p' },
@@ -119,13 +125,16 @@ int parse_options(int argc, char *argv[], struct options *opts)
 		{ "colour", required_argument, NULL, OPT_COLOR },
 		{ "tui", no_argument, NULL, OPT_TUI },
 		{ "tui-log", required_argument, NULL, OPT_TUI_LOG },
+		{ "min-zombie", required_argument, NULL, OPT_MIN_ZOMBIE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
+	bool min_zombie_set = false;
 	int c;
 
 	memset(opts, 0, sizeof(*opts));
+	opts->min_zombie = REPORT_THRESHOLD_DEFAULT;
 	opts->summary = true;
 	opts->color = COLOR_AUTO;
 	opts->max_zombie_age = NAN;
@@ -188,6 +197,12 @@ int parse_options(int argc, char *argv[], struct options *opts)
 		case OPT_TUI_LOG:
 			opts->tui_log = optarg;
 			break;
+		case OPT_MIN_ZOMBIE:
+			if (duration_parse(optarg, &opts->min_zombie) < 0)
+				return usage_error("zwatch", "invalid duration '%s' for "
+						   "--min-zombie (e.g. 10ms, 0.5s)", optarg);
+			min_zombie_set = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -212,6 +227,9 @@ int parse_options(int argc, char *argv[], struct options *opts)
 		return usage_error("zwatch", "%sgive either -p PID or a program to run, not both", "");
 	if (opts->tui_log && !opts->tui)
 		return usage_error("zwatch", "%s--tui-log needs --tui", "");
+	if (min_zombie_set && !opts->tui)
+		return usage_error("zwatch", "%s--min-zombie needs --tui (or zwatch "
+				   "report)", "");
 	if (opts->targets_only && !opts->npids)
 		return usage_error("zwatch", "%s--targets-only needs -p PID", "");
 	if (opts->npids)

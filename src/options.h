@@ -25,6 +25,7 @@ struct options {
 	double diagnose;	/* --diagnose: explain zombies older than this; 0 off */
 	bool tui;		/* --tui: the full-screen live view */
 	const char *tui_log;	/* --tui-log: PROG's output meanwhile; NULL: none */
+	double min_zombie;	/* --min-zombie: the view's noise threshold */
 };
 
 /* Fills *opts from argv.  Returns -1 to go on, or the exit status to end

@@ -167,6 +167,20 @@ static void note_orphans(struct proc *p)
 		container_of(pos, struct proc, sibling)->orphaned_at = t;
 }
 
+/* The name of a reaper the model has no record of (pid 1, zwatch
+ * itself, a subreaper outside the trace), so that no report has to show
+ * it as a bare number: /proc now, while it is reaping.  One read per
+ * such release; a reaper the trace follows costs nothing. */
+static const char *untraced_reaper_comm(struct tracer *tr, int by,
+					char *buf, size_t len)
+{
+	if (by <= 0 || model_lookup(tr->model, by))
+		return NULL;
+	if (by == tr->self)
+		return tr->self_comm;
+	return procfs_comm(by, buf, len) == 0 ? buf : NULL;
+}
+
 /* The zombie p is gone: say who released it, and forget it. */
 void reap_finish(struct tracer *tr, struct proc *p, double t, int by,
 		 int by_tid, enum zw_reaper reaper, const char *syscall,
@@ -174,7 +188,9 @@ void reap_finish(struct tracer *tr, struct proc *p, double t, int by,
 {
 	struct proc *parent = tasks_proc(&tr->tasks, p->parent);
 	struct zw_event ev = { .type = ZW_EV_REAP, .t = t, .pid = p->pid };
+	char comm[16];
 
+	ev.reap.by_comm = untraced_reaper_comm(tr, by, comm, sizeof(comm));
 	ev.reap.by = by;
 	ev.reap.by_tid = by_tid;
 	ev.reap.reaper = reaper;

@@ -43,6 +43,8 @@ struct report_opts {
 	double max_zombie_age;	/* NAN: no limit */
 	bool fail_on_leak;
 	bool all;		/* --all: unfold processes reaped at once */
+	bool zombies;		/* --zombies: select zombies past min_zombie */
+	double min_zombie;	/* --min-zombie: the noise threshold */
 };
 
 static void usage(FILE *fp)
@@ -57,15 +59,17 @@ static void usage(FILE *fp)
 	      "                         perfetto (for ui.perfetto.dev) or html\n"
 	      " -o, --output=FILE       write the report to FILE (default: stdout)\n"
 	      " -a, --all               text: list processes reaped at once too\n"
+	      "     --min-zombie=DUR    the noise threshold (default 10ms): a shorter\n"
+	      "                         zombie is not highlighted, nor counted among\n"
+	      "                         the zombies but apart, as \"reaped at once\"\n"
 	      "\n"
 	      "Selection (all must hold):\n"
 	      "     --pid=PID           that process and its descendants\n"
 	      "     --comm=NAME         processes named NAME\n"
 	      "     --since=DUR         alive at or after DUR into the trace\n"
 	      "     --until=DUR         alive at or before DUR into the trace\n"
-	      "     --min-zombie=DUR    zombies for at least DUR; also the noise\n"
-	      "                         threshold: shorter zombies are \"reaped at\n"
-	      "                         once\", not highlighted (default 10ms)\n"
+	      "     --zombies           zombies of at least --min-zombie, and those\n"
+	      "                         left at the end\n"
 	      "\n"
 	      "Leaks:\n"
 	      "     --fail-on-leak      exit 3 if a process is still a zombie at the end\n"
@@ -100,7 +104,7 @@ static double *dur_field(struct report_opts *o, int c)
 	switch (c) {
 	case 'S': return &o->sel.since;
 	case 'U': return &o->sel.until;
-	case 'Z': return &o->sel.min_zombie;
+	case 'Z': return &o->min_zombie;
 	default: return &o->max_zombie_age;
 	}
 }
@@ -108,7 +112,7 @@ static double *dur_field(struct report_opts *o, int c)
 /* Returns -1 to go on, or the exit status (0 after --help, 2). */
 static int parse_report_options(int argc, char *argv[], struct report_opts *o)
 {
-	enum { OPT_FORMAT = 256, OPT_PID, OPT_COMM, OPT_FAIL };
+	enum { OPT_FORMAT = 256, OPT_PID, OPT_COMM, OPT_FAIL, OPT_ZOMBIES };
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "output", required_argument, NULL, 'o' },
@@ -117,6 +121,7 @@ static int parse_report_options(int argc, char *argv[], struct report_opts *o)
 		{ "since", required_argument, NULL, 'S' },
 		{ "until", required_argument, NULL, 'U' },
 		{ "min-zombie", required_argument, NULL, 'Z' },
+		{ "zombies", no_argument, NULL, OPT_ZOMBIES },
 		{ "max-zombie-age", required_argument, NULL, 'M' },
 		{ "fail-on-leak", no_argument, NULL, OPT_FAIL },
 		{ "all", no_argument, NULL, 'a' },
@@ -128,6 +133,7 @@ static int parse_report_options(int argc, char *argv[], struct report_opts *o)
 	memset(o, 0, sizeof(*o));
 	select_init(&o->sel);
 	o->max_zombie_age = NAN;
+	o->min_zombie = REPORT_THRESHOLD_DEFAULT;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":o:ah", longopts, NULL)) != -1) {
@@ -155,6 +161,9 @@ static int parse_report_options(int argc, char *argv[], struct report_opts *o)
 		case OPT_FAIL:
 			o->fail_on_leak = true;
 			break;
+		case OPT_ZOMBIES:
+			o->zombies = true;
+			break;
 		case 'a':
 			o->all = true;
 			break;
@@ -174,6 +183,8 @@ static int parse_report_options(int argc, char *argv[], struct report_opts *o)
 		return usage_error("zwatch report", "one trace file at a time ('%s' is extra)",
 				   argv[optind + 1]);
 	o->file = argv[optind];
+	if (o->zombies)
+		o->sel.zombies = o->min_zombie;
 	if (o->sel.since > o->sel.until)
 		return usage_error("zwatch report", "%s--since is after --until", "");
 	return -1;
@@ -287,8 +298,7 @@ static int write_report(const struct report_opts *o, FILE *in, FILE *out,
 	struct sink *tap = sites ? forksites_sink_new(fs) : NULL;
 	struct report_info info = {
 		.file = o->file, .hdr = &hdr, .sites = fs, .all = o->all,
-		.threshold = isnan(o->sel.min_zombie) ? REPORT_THRESHOLD_DEFAULT :
-			     o->sel.min_zombie,
+		.threshold = o->min_zombie,
 	};
 	struct sink *sinks[2];
 	size_t n = 0, leaks = 0;

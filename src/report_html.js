@@ -10,7 +10,7 @@ var D = JSON.parse(document.getElementById('zw-data').textContent);
 var P = D.p, N = P.length, END = Math.max(D.end, 1), THR = D.thr;
 var PID = 0, PAR = 1, COMM = 2, BORN = 3, EXITED = 4, ZS = 5, REAPED = 6,
     ST = 7, BY = 8, BYROW = 9, REAPER = 10, FINAL = 11, ARGV = 12,
-    SPAWN = 13, DIAG = 14, SEQ = 15;
+    SPAWN = 13, DIAG = 14, SEQ = 15, BYCOMM = 16;
 var ROW_H = 20, MAX_GUIDES = 24;
 var $ = function (id) { return document.getElementById(id); };
 
@@ -64,7 +64,8 @@ function fate(i) {
   case 3: return 'autoreaped by the kernel at ' + secs(r[REAPED]);
   }
   if (r[REAPER] === 0) return 'reaped by unknown at ' + secs(r[REAPED]);
-  return 'reaped by ' + (r[BYROW] >= 0 ? name(r[BYROW]) : r[BY] || '?') +
+  return 'reaped by ' + (r[BYROW] >= 0 ? name(r[BYROW]) :
+                        r[BYCOMM] ? r[BYCOMM] + ' ' + r[BY] : r[BY] || '?') +
          ' (' + D.reapers[r[REAPER]] + ') at ' + secs(r[REAPED]);
 }
 
@@ -306,7 +307,9 @@ function details(i) {
   var r = P[i], L = [], d = r[DIAG];
   L.push(r[COMM] + ' (pid ' + r[PID] + ')');
   L.push('command: ' + (r[ARGV] || '(no exec seen: the program of its parent)'));
-  L.push('parent: ' + (r[PAR] >= 0 ? name(r[PAR]) : 'not traced'));
+  // an untraced parent is known by name if it reaped this one (zwatch)
+  L.push('parent: ' + (r[PAR] >= 0 ? name(r[PAR]) : r[BYCOMM] && r[REAPER] === 1 ?
+                       r[BYCOMM] + ' ' + r[BY] + ' (not traced)' : 'not traced'));
   L.push('born ' + (r[BORN] < 0 ? 'before tracing' : secs(r[BORN])) +
          ', exited ' + secs(r[EXITED]) + (r[EXITED] >= 0 ? ', ' + status(r) : ''));
   if (ztime[i] >= 0)

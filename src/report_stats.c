@@ -76,12 +76,18 @@ static void find_peak(const struct proctree *t, struct report_stats *rs)
 	free(e);
 }
 
+/* Worst first: leaks are the bug whatever their age, then the time
+ * its children spent as zombies, then how many. */
 static int cmp_parent(const void *a, const void *b)
 {
 	const struct report_parent *x = a, *y = b;
 
+	if (x->leaks != y->leaks)
+		return x->leaks > y->leaks ? -1 : 1;
 	if (x->seconds != y->seconds)
 		return x->seconds > y->seconds ? -1 : 1;
+	if (x->zombies != y->zombies)
+		return x->zombies > y->zombies ? -1 : 1;
 	return x->pid - y->pid;
 }
 
@@ -100,7 +106,8 @@ static int culprit(const struct proctree *t, size_t i)
 	return isnan(gone) || gone > l->zombie_since ? l->ppid : l->parent;
 }
 
-/* Sums zombie time per culprit, keeps the REPORT_WORST largest. */
+/* Sums the zombies that count per culprit, keeps the REPORT_WORST
+ * worst: a parent whose children were only reaped at once is not one. */
 static void find_worst(const struct proctree *t, double t_end,
 		       struct report_stats *rs)
 {
@@ -112,10 +119,11 @@ static void find_worst(const struct proctree *t, double t_end,
 	for (size_t i = 0; i < t->len; i++) {
 		const struct zw_life *l = t->recs[i];
 		double z = life_zombie_seconds(l, t_end);
+		struct report_parent *w;
 		uintptr_t k;
 		int who;
 
-		if (isnan(z))
+		if (isnan(z) || !report_zombie_counts(l, t_end, rs->threshold))
 			continue;
 		who = culprit(t, i);
 		k = (uintptr_t)intmap_get(&at, who);
@@ -125,8 +133,14 @@ static void find_worst(const struct proctree *t, double t_end,
 			k = ++n;
 			intmap_put(&at, who, (void *)k);
 		}
-		p[k - 1].seconds += z;
-		p[k - 1].zombies++;
+		w = &p[k - 1];
+		w->seconds += z;
+		w->zombies++;
+		w->leaks += l->final == ZW_FINAL_ZOMBIE;
+		if (w->rec && w->rec->comm[0])
+			w->comm = w->rec->comm;
+		else if (!w->comm && l->reaped_by == who && l->reaped_by_comm[0])
+			w->comm = l->reaped_by_comm;
 	}
 	qsort(p, n, sizeof(*p), cmp_parent);
 	rs->nworst = n < REPORT_WORST ? n : REPORT_WORST;

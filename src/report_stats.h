@@ -12,11 +12,16 @@ struct zw_life;
 
 #define REPORT_WORST 5
 
+/* A parent's share of the zombies that count (past the threshold, or
+ * left over): the worst has the most leaks, then the most
+ * zombie-seconds, then the most zombies. */
 struct report_parent {
 	int pid;
 	const struct zw_life *rec;	/* NULL if the trace has none */
+	const char *comm;		/* its name: the record's, or as the
+					 * reaper of a child; NULL: unknown */
 	double seconds;			/* zombie-seconds of its children */
-	size_t zombies;
+	size_t zombies, leaks;
 };
 
 struct report_stats {
@@ -31,7 +36,7 @@ struct report_stats {
 	double p50, p90, max;		/* all zombie times; NAN if none */
 	const struct zw_life *longest;
 	double total_zombie_seconds;
-	struct report_parent worst[REPORT_WORST];	/* most zombie-seconds */
+	struct report_parent worst[REPORT_WORST];	/* worst first */
 	size_t nworst;
 };
 

@@ -5,6 +5,7 @@
 #include "forksites.h"
 #include "lifecycle.h"
 #include "report_sinks.h"
+#include "stack.h"
 #include "trace_reader.h"
 #include "util.h"
 
@@ -92,10 +93,9 @@ static void pick_sites(struct report_view *v)
 			.rec = l, .zombie = life_zombie_seconds(l, v->t_end),
 		};
 
-		/* a zombie reaped within the trace's 1 us resolution is none
-		 * worth hunting */
+		/* one reaped at once (under the threshold) is noise */
 		if (isnan(c.zombie) ||
-		    (c.zombie < 1e-6 && l->final != ZW_FINAL_ZOMBIE))
+		    !report_zombie_counts(l, v->t_end, v->rs.threshold))
 			continue;
 		c.spawn = forksites_spawn(fs, l);
 		c.diag = forksites_diag(fs, l);
@@ -123,9 +123,25 @@ void report_view_stack(const struct report_view *v, unsigned id,
 	forksites_stack(v->info->sites, id, out);
 }
 
-void report_put_command(FILE *fp, char *const *argv, bool lead,
+void report_view_put_frames(FILE *fp, const struct report_view *v,
+			    unsigned id, const char *before, const char *after,
+			    void (*put)(FILE *fp, const char *s))
+{
+	struct zw_stack st;
+
+	report_view_stack(v, id, &st);
+	for (size_t i = 0; i < st.n; i++) {
+		fprintf(fp, "%s#%-2zu ", before, i);
+		sink_put_frame(fp, &st.frames[i], put);
+		fputs(after, fp);
+	}
+}
+
+void report_put_command(FILE *fp, const struct trace_header *h, bool lead,
 			void (*put)(FILE *fp, const char *s))
 {
+	char *const *argv = h->command;
+
 	for (size_t i = 0; argv && argv[i]; i++) {
 		const char *a = argv[i];
 		bool quote = !*a || strpbrk(a, " \t'\"\\$&|;<>()*?[]#~`!{}");
@@ -138,6 +154,8 @@ void report_put_command(FILE *fp, char *const *argv, bool lead,
 		if (quote)
 			putc('\'', fp);
 	}
+	if (h->command_truncated)
+		fprintf(fp, " [truncated: %lld arguments]", h->command_argc);
 }
 
 void report_put_recorded(FILE *fp, const struct trace_header *h,

@@ -46,21 +46,27 @@ void report_view_event(struct sink *s, const struct zw_event *ev,
 void report_view_lifecycle(struct sink *s, const struct zw_life *l,
 			   double t_end);
 int report_view_close(struct sink *s);
-/* At the summary: tree, figures, sites.  Leaks come first among the
- * sites, then the longest zombies, of the records handed (so a
- * --min-zombie report shows those that passed it). */
+/* At the summary: tree, figures, sites.  The sites are the zombies that
+ * count (past the threshold, or left over), worst first: leaks, then
+ * the longest. */
 struct report_view *report_view_finish(struct sink *s,
 				       const struct zw_summary *sum);
 /* The stack of a site (id nonzero) into out. */
 void report_view_stack(const struct report_view *v, unsigned id,
 		       struct zw_stack *out);
+/* The frames of stack id, each as "BEFORE#N  FRAMEAFTER", frames as
+ * the live output writes them; put escapes for the format. */
+void report_view_put_frames(FILE *fp, const struct report_view *v,
+			    unsigned id, const char *before, const char *after,
+			    void (*put)(FILE *fp, const char *s));
 
-/* The recorded command, each word shell-quoted where it needs it, after
- * a space (the first one too if lead); put escapes for the format. */
-void report_put_command(FILE *fp, char *const *argv, bool lead,
+struct trace_header;
+/* The recorded command of h, each word shell-quoted where it needs it,
+ * after a space (the first one too if lead), and what a cut left out;
+ * put escapes for the format. */
+void report_put_command(FILE *fp, const struct trace_header *h, bool lead,
 			void (*put)(FILE *fp, const char *s));
 /* "START on HOST (Linux KERNEL) by zwatch VERSION" of a trace header. */
-struct trace_header;
 void report_put_recorded(FILE *fp, const struct trace_header *h,
 			 void (*put)(FILE *fp, const char *s));
 

@@ -10,13 +10,13 @@
 void select_init(struct select_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->since = o->until = o->min_zombie = NAN;
+	o->since = o->until = o->zombies = NAN;
 }
 
 bool select_active(const struct select_opts *o)
 {
 	return o->pid || o->comm || !isnan(o->since) || !isnan(o->until) ||
-	       !isnan(o->min_zombie);
+	       !isnan(o->zombies);
 }
 
 bool select_time(const struct select_opts *o, double t)
@@ -42,7 +42,8 @@ static bool matches(const struct select_opts *o, const struct zw_life *l,
 
 	if (o->comm && strcmp(o->comm, l->comm))
 		return false;
-	if (!isnan(o->min_zombie) && !(z >= o->min_zombie))
+	if (!isnan(o->zombies) && !(z >= o->zombies) &&
+	    l->final != ZW_FINAL_ZOMBIE)
 		return false;
 	return in_window(o, l, t_end);
 }

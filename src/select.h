@@ -1,5 +1,6 @@
 /* select.h - which processes a report is about: --pid (and descendants),
- * --comm, --since/--until (a time window) and --min-zombie.
+ * --comm, --since/--until (a time window) and --zombies (zombies past the
+ * noise threshold, which --min-zombie sets, or left over).
  */
 #ifndef ZWATCH_SELECT_H
 #define ZWATCH_SELECT_H
@@ -13,7 +14,8 @@ struct select_opts {
 	int pid;		/* 0: any; else that process and its descendants */
 	const char *comm;	/* NULL: any */
 	double since, until;	/* seconds since trace start; NAN: open */
-	double min_zombie;	/* NAN: any; else zombie at least this long */
+	double zombies;		/* NAN: any; else a zombie at least this
+				 * long, or one at the end (--zombies) */
 };
 
 void select_init(struct select_opts *o);

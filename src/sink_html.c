@@ -18,12 +18,12 @@
 #include "report_view.h"
 #include "sanitize.h"
 #include "sink.h"
-#include "stack.h"
 #include "trace_reader.h"
 #include "util.h"
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_LEAKS 50	/* rows of the leak table; the tree has them all */
@@ -110,9 +110,7 @@ static void put_head(FILE *fp, const struct report_info *info)
 		"<h1>zwatch report</h1>\n<p class=\"meta\">", css);
 	if (hdr) {
 		fputs("<b>", fp);
-		report_put_command(fp, hdr->command, false, put_html);
-		if (hdr->command_truncated)
-			fprintf(fp, " [truncated: %lld arguments]", hdr->command_argc);
+		report_put_command(fp, hdr, false, put_html);
 		fputs("</b> &mdash; recorded ", fp);
 		report_put_recorded(fp, hdr, put_html);
 	}
@@ -160,22 +158,37 @@ static void put_headline(FILE *fp, const struct report_stats *rs)
 	fputs(").</p>\n", fp);
 }
 
+/* The oldest leak first: all last till the end, so the one that became
+ * a zombie first; then in order of appearance. */
+static int cmp_leak(const void *a, const void *b)
+{
+	const struct zw_life *x = *(const struct zw_life *const *)a;
+	const struct zw_life *y = *(const struct zw_life *const *)b;
+
+	if (x->zombie_since != y->zombie_since)
+		return x->zombie_since < y->zombie_since ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
 static void put_leaks(FILE *fp, const struct proctree *t,
 		      const struct report_stats *rs)
 {
-	size_t shown = 0;
+	const struct zw_life **leaks;
+	size_t n = 0, shown;
 
 	if (!rs->leaked)
 		return;
-	fputs("<div><h2>Leaks: still a zombie at the end</h2>\n<table id=\"leaks\">"
-	      "<tr><th>zombie</th><th>for</th><th>parent (should reap it)</th>"
-	      "</tr>\n", fp);
-	for (size_t i = 0; i < t->len && shown < MAX_LEAKS; i++) {
-		const struct zw_life *l = t->recs[i], *p;
+	leaks = xmalloc(rs->leaked * sizeof(*leaks));
+	for (size_t i = 0; i < t->len && n < rs->leaked; i++)
+		if (t->recs[i]->final == ZW_FINAL_ZOMBIE)
+			leaks[n++] = t->recs[i];
+	qsort(leaks, n, sizeof(*leaks), cmp_leak);
+	fputs("<div><h2>Leaks: still a zombie at the end, oldest first</h2>\n"
+	      "<table id=\"leaks\"><tr><th>zombie</th><th>for</th><th>parent "
+	      "(should reap it)</th></tr>\n", fp);
+	for (shown = 0; shown < n && shown < MAX_LEAKS; shown++) {
+		const struct zw_life *l = leaks[shown], *p;
 
-		if (l->final != ZW_FINAL_ZOMBIE)
-			continue;
-		shown++;
 		fputs("<tr><td>", fp);
 		put_link(fp, l);
 		fputs("</td><td class=\"n\">", fp);
@@ -192,17 +205,7 @@ static void put_leaks(FILE *fp, const struct proctree *t,
 		fprintf(fp, "<tr><td colspan=\"3\">and %zu more</td></tr>\n",
 			rs->leaked - shown);
 	fputs("</table></div>\n", fp);
-}
-
-static void put_frames(FILE *fp, const struct report_view *v, unsigned id)
-{
-	struct zw_stack st;
-
-	report_view_stack(v, id, &st);
-	for (size_t i = 0; i < st.n; i++) {
-		fprintf(fp, "\n#%-2zu ", i);
-		sink_put_frame(fp, &st.frames[i], put_html);
-	}
+	free(leaks);
 }
 
 /* Where a site was forked and its diagnosis, folded. */
@@ -224,7 +227,7 @@ static void put_site_details(FILE *fp, const struct report_view *v,
 	fputs("</summary><pre>", fp);
 	if (site->spawn) {
 		fputs("forked at:", fp);
-		put_frames(fp, v, site->spawn);
+		report_view_put_frames(fp, v, site->spawn, "\n", "", put_html);
 	}
 	if (d) {
 		fprintf(fp, "%sdiagnosed at %.6f s: ", site->spawn ? "\n\n" : "",
@@ -232,48 +235,40 @@ static void put_site_details(FILE *fp, const struct report_view *v,
 		put_html(fp, d->text);
 		if (d->stack) {
 			fprintf(fp, "\nparent %d was at:", d->parent);
-			put_frames(fp, v, d->stack);
+			report_view_put_frames(fp, v, d->stack, "\n", "",
+					       put_html);
 		}
 	}
 	fputs("</pre></details>", fp);
 }
 
-/* "reaped by PID comm (kind)", the comm when the reaper has a record. */
-static void put_reaper(FILE *fp, const struct proctree *t,
-		       const struct zw_life *l)
+/* "reaped by PID comm (kind)", the comm when zwatch saw it. */
+static void put_reaper(FILE *fp, const struct zw_life *l)
 {
-	const struct zw_life *by = proctree_find(t, l->reaped_by);
-
 	if (l->reaper == ZW_REAPER_NONE) {
 		fputs("</td><td>reaped by unknown", fp);
 		return;
 	}
-	fprintf(fp, "</td><td>reaped by %d ", l->reaped_by);
-	if (by)
-		put_html(fp, by->comm);
+	fprintf(fp, "</td><td>reaped by %d", l->reaped_by);
+	if (l->reaped_by_comm[0]) {
+		putc(' ', fp);
+		put_html(fp, l->reaped_by_comm);
+	}
 	fprintf(fp, " (%s)", event_reaper_text(l->reaper));
 }
 
+/* The sites: zombies past the threshold, leaks first, then the longest. */
 static void put_longest(FILE *fp, const struct report_view *v)
 {
-	double thr = v->rs.threshold;
-	size_t k;
-
-	for (k = 0; k < v->nsites; k++)
-		if (v->sites[k].zombie >= thr ||
-		    v->sites[k].rec->final == ZW_FINAL_ZOMBIE)
-			break;
-	if (k == v->nsites)
+	if (!v->nsites)
 		return;
 	fputs("<div><h2>Longest zombies</h2>\n<table id=\"longest\"><tr>"
 	      "<th>zombie</th><th>for</th><th>fate</th><th>where it was forked"
 	      "</th></tr>\n", fp);
-	for (k = 0; k < v->nsites; k++) {
+	for (size_t k = 0; k < v->nsites; k++) {
 		const struct report_site *site = &v->sites[k];
 		const struct zw_life *l = site->rec;
 
-		if (site->zombie < thr && l->final != ZW_FINAL_ZOMBIE)
-			continue;
 		fputs("<tr><td>", fp);
 		put_link(fp, l);
 		fputs("</td><td class=\"n\">", fp);
@@ -281,7 +276,7 @@ static void put_longest(FILE *fp, const struct report_view *v)
 		if (l->final == ZW_FINAL_ZOMBIE)
 			fputs("</td><td>still a zombie", fp);
 		else if (l->final == ZW_FINAL_REAPED)
-			put_reaper(fp, &v->tree, l);
+			put_reaper(fp, l);
 		else
 			fputs("</td><td>autoreaped", fp);
 		fputs("</td><td>", fp);
@@ -296,20 +291,22 @@ static void put_worst(FILE *fp, const struct report_stats *rs)
 	if (!rs->nworst || !rs->zombies)
 		return;
 	fputs("<div><h2>Worst parents</h2>\n<table id=\"worst\"><tr><th>parent"
-	      "</th><th>zombie time of its children</th><th>zombies</th></tr>\n",
-	      fp);
+	      "</th><th>zombie time of its children</th><th>zombies</th>"
+	      "<th>leaks</th></tr>\n", fp);
 	for (size_t i = 0; i < rs->nworst; i++) {
-		const struct zw_life *p = rs->worst[i].rec;
+		const struct report_parent *w = &rs->worst[i];
 
 		fputs("<tr><td>", fp);
-		if (p)
-			put_link(fp, p);
-		else
-			fprintf(fp, "%d", rs->worst[i].pid);
+		if (w->rec) {
+			put_link(fp, w->rec);
+		} else {
+			fprintf(fp, "%d ", w->pid);
+			put_html(fp, w->comm ? w->comm : "?");
+		}
 		fputs("</td><td class=\"n\">", fp);
-		put_dur(fp, rs->worst[i].seconds);
-		fprintf(fp, "</td><td class=\"n\">%zu</td></tr>\n",
-			rs->worst[i].zombies);
+		put_dur(fp, w->seconds);
+		fprintf(fp, "</td><td class=\"n\">%zu</td><td class=\"n\">%zu"
+			"</td></tr>\n", w->zombies, w->leaks);
 	}
 	fputs("</table></div>\n", fp);
 }

@@ -191,6 +191,8 @@ static void put_event_body(FILE *fp, const struct zw_event *ev,
 			put_str(fp, "syscall", ev->reap.syscall);
 		if (ev->reap.via)
 			put_str(fp, "via", ev->reap.via);
+		if (ev->reap.by_comm)
+			put_str(fp, "by_comm", ev->reap.by_comm);
 		break;
 	case ZW_EV_DIAGNOSIS:
 		put_int_or_null(fp, "parent", ev->diagnosis.parent, false);

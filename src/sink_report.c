@@ -50,9 +50,7 @@ static void put_header(FILE *fp, const struct report_info *info)
 		return;
 	}
 	fputs("\n  command:", fp);
-	report_put_command(fp, h->command, true, put_clean);
-	if (h->command_truncated)
-		fprintf(fp, " [truncated: %lld arguments]", h->command_argc);
+	report_put_command(fp, h, true, put_clean);
 	fputs("\n  recorded: ", fp);
 	report_put_recorded(fp, h, put_clean);
 	putc('\n', fp);
@@ -93,12 +91,11 @@ static void put_bar(FILE *fp, const struct zw_life *l, double t_end,
 	putc('|', fp);
 }
 
-/* "reaped by PID COMM (kind)": the reaper's name when it has a record. */
-static void fate(const struct proctree *t, const struct zw_life *l,
-		 char *buf, size_t n)
+/* "reaped by PID COMM (kind)": the reaper's name when zwatch saw it
+ * (its record, or /proc for one known only as a reaper). */
+static void fate(const struct zw_life *l, char *buf, size_t n)
 {
-	const struct zw_life *by = l->reaped_by ? proctree_find(t, l->reaped_by)
-						: NULL;
+	const char *by = l->reaped_by_comm;
 	char cb[SANITIZE_COMM_BUF];
 
 	switch (l->final) {
@@ -107,7 +104,8 @@ static void fate(const struct proctree *t, const struct zw_life *l,
 			snprintf(buf, n, "reaped by unknown");
 		else
 			snprintf(buf, n, "reaped by %d%s%s (%s)", l->reaped_by,
-				 by ? " " : "", by ? comm_of(by, cb) : "",
+				 *by ? " " : "",
+				 *by ? sanitize_str(cb, sizeof(cb), by) : "",
 				 event_reaper_text(l->reaper));
 		break;
 	case ZW_FINAL_AUTOREAPED:
@@ -255,10 +253,10 @@ static void put_row(FILE *fp, const struct text_tree *tt, size_t i)
 	const struct zw_life *l = tt->t->recs[i];
 	const struct forksites *fs = tt->info ? tt->info->sites : NULL;
 	const char *argv = forksites_argv(fs, l);
-	char what[64], cb[SANITIZE_COMM_BUF];
+	char what[192], cb[SANITIZE_COMM_BUF];
 	int used;
 
-	fate(tt->t, l, what, sizeof(what));
+	fate(l, what, sizeof(what));
 	fprintf(fp, "%7d", l->pid);
 	put_time(fp, l->born);
 	put_time(fp, l->exited);
@@ -340,18 +338,25 @@ static void put_leaks(FILE *fp, const struct report_view *v)
 		fprintf(fp, "    and %zu more\n", rs->leaked - shown);
 }
 
+/* Worst first (report_stats.h says how); only zombies that count. */
 static void put_worst(FILE *fp, const struct report_stats *rs)
 {
 	char cb[SANITIZE_COMM_BUF];
 
 	if (!rs->nworst)
 		return;
-	fputs("  worst parents (zombie-seconds of their children):\n", fp);
-	for (size_t i = 0; i < rs->nworst; i++)
-		fprintf(fp, "    %7d %-15s %12.6f s over %zu zombie%s\n",
-			rs->worst[i].pid, comm_of(rs->worst[i].rec, cb),
-			rs->worst[i].seconds, rs->worst[i].zombies,
-			rs->worst[i].zombies == 1 ? "" : "s");
+	fprintf(fp, "  worst parents (leaks, then zombie-seconds of their "
+		"children; zombies of at least %g ms):\n", rs->threshold * 1e3);
+	for (size_t i = 0; i < rs->nworst; i++) {
+		const struct report_parent *w = &rs->worst[i];
+
+		fprintf(fp, "    %7d %-15s %12.6f s over %zu zombie%s",
+			w->pid, sanitize_str(cb, sizeof(cb), w->comm ? w->comm : "?"),
+			w->seconds, w->zombies, w->zombies == 1 ? "" : "s");
+		if (w->leaks)
+			fprintf(fp, ", %zu still a zombie at the end", w->leaks);
+		putc('\n', fp);
+	}
 }
 
 static void put_summary(FILE *fp, const struct report_view *v)
@@ -379,16 +384,10 @@ static void put_summary(FILE *fp, const struct report_view *v)
 	put_worst(fp, rs);
 }
 
+/* Frames indented under the site they belong to. */
 static void put_frames(FILE *fp, const struct report_view *v, unsigned id)
 {
-	struct zw_stack st;
-
-	report_view_stack(v, id, &st);
-	for (size_t i = 0; i < st.n; i++) {
-		fprintf(fp, "      #%-2zu ", i);
-		sink_put_frame(fp, &st.frames[i], put_clean);
-		putc('\n', fp);
-	}
+	report_view_put_frames(fp, v, id, "      ", "\n", put_clean);
 }
 
 /* Where site k was forked: its frames, or a word on why there are none;
@@ -417,9 +416,9 @@ static void put_site(FILE *fp, const struct report_view *v, size_t k)
 {
 	const struct report_site *site = &v->sites[k];
 	const struct forksite_diag *d = site->diag;
-	char cb[SANITIZE_COMM_BUF], what[64];
+	char cb[SANITIZE_COMM_BUF], what[192];
 
-	fate(&v->tree, site->rec, what, sizeof(what));
+	fate(site->rec, what, sizeof(what));
 	fprintf(fp, "  %d %s, zombie %.6f s, %s", site->rec->pid,
 		comm_of(site->rec, cb), site->zombie, what);
 	put_forked_at(fp, v, k);

@@ -64,11 +64,23 @@ static void put_status(FILE *fp, int code, int sig, bool core)
 		fprintf(fp, "exit %d", code);
 }
 
+/* " COMM" of l's reaper, escaped into buf (SANITIZE_COMM_BUF + 1
+ * bytes), or "". */
+static const char *reaper_comm(const struct zw_life *l, char *buf)
+{
+	if (!l || !l->reaped_by_comm[0])
+		return "";
+	buf[0] = ' ';
+	sanitize_str(buf + 1, SANITIZE_COMM_BUF, l->reaped_by_comm);
+	return buf;
+}
+
 static void put_details(struct sink *s, const struct zw_event *ev,
 			const struct zw_life *l)
 {
 	FILE *fp = s->fp;
 	const char *si_code;
+	char rb[SANITIZE_COMM_BUF + 1];
 
 	switch (ev->type) {
 	case ZW_EV_SPAWN:
@@ -129,8 +141,8 @@ static void put_details(struct sink *s, const struct zw_event *ev,
 		else if (ev->reap.reaper == ZW_REAPER_NONE)
 			fputs("by unknown (no wait seen, its parent gone)", fp);
 		else
-			fprintf(fp, "by %d (%s", ev->reap.by,
-				event_reaper_name(ev->reap.reaper));
+			fprintf(fp, "by %d%s (%s", ev->reap.by,
+				reaper_comm(l, rb), event_reaper_name(ev->reap.reaper));
 		if (ev->reap.reaper != ZW_REAPER_AUTOREAP &&
 		    ev->reap.reaper != ZW_REAPER_NONE) {
 			if (ev->reap.syscall)
@@ -195,6 +207,7 @@ static void text_lifecycle(struct sink *s, const struct zw_life *l, double t_end
 	FILE *fp = s->fp;
 	double z = life_zombie_seconds(l, t_end);
 	char status[48] = "-", cb[SANITIZE_COMM_BUF];
+	char rb[SANITIZE_COMM_BUF + 1];
 
 	if (!s->table_started) {
 		s->table_started = true;
@@ -222,8 +235,8 @@ static void text_lifecycle(struct sink *s, const struct zw_life *l, double t_end
 		if (l->reaper == ZW_REAPER_NONE)
 			fputs(" reaped by unknown\n", fp);
 		else
-			fprintf(fp, " reaped by %d (%s)\n", l->reaped_by,
-				event_reaper_name(l->reaper));
+			fprintf(fp, " reaped by %d%s (%s)\n", l->reaped_by,
+				reaper_comm(l, rb), event_reaper_name(l->reaper));
 		break;
 	case ZW_FINAL_AUTOREAPED:
 		fputs(" autoreaped\n", fp);

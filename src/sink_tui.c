@@ -77,6 +77,15 @@ static double trace_now(const struct tui *t)
 	return t->have_mono0 ? mono_now() - t->mono0 : 0;
 }
 
+/* Seconds since trace time t.  The view's clock is set from the first
+ * event it gets, a moment after that event happened, so it runs a
+ * little behind the tracer's: an event of the last instant would be
+ * "-0.0 s ago". */
+static double ago(double now, double t)
+{
+	return now > t ? now - t : 0;
+}
+
 /* The one place a string a tracee controls is made fit for the screen:
  * at most n - 1 bytes of src, each control byte a '?'. */
 static void clean(char *dst, size_t n, const char *src)
@@ -106,7 +115,7 @@ static void draw_header(struct tui *t, double now)
 	struct tui_counts c;
 	const struct tui_model *m = &t->model;
 
-	tui_model_count(m, &c);
+	tui_model_count(m, now, &c);
 	attron(A_REVERSE);
 	mvhline(0, 0, ' ', COLS);
 	mvprintw(0, 0, " zwatch --tui  %.1f s  ", now);
@@ -121,11 +130,12 @@ static void draw_header(struct tui *t, double now)
 		attron(A_BOLD | COLOR_PAIR(1));
 	printw("%zu", c.zombies);
 	if (c.oldest) {
-		printw(" (oldest %.2f s: %d ", now - c.oldest->exited, c.oldest->pid);
+		printw(" (oldest %.2f s: %d ", ago(now, c.oldest->exited), c.oldest->pid);
 		put_str(c.oldest->comm, 15);
 		printw(")");
 	}
 	attroff(A_BOLD | COLOR_PAIR(1));
+	printw("  reaped at once %zu", m->reaped_at_once);
 	printw("  reaped: parent %zu, subreaper %zu, init %zu, autoreap %zu"
 	       "  exits %zu", m->by_reaper[ZW_REAPER_PARENT],
 	       m->by_reaper[ZW_REAPER_SUBREAPER], m->by_reaper[ZW_REAPER_INIT],
@@ -138,28 +148,32 @@ static void draw_header(struct tui *t, double now)
 }
 
 /* "ZOMBIE 1.23 s", "reaped 0.4 s ago by 12 sh (parent)", ..., cut to
- * STATE_W columns. */
+ * STATE_W columns.  A zombie younger than the threshold is no alarm
+ * (yet): most are reaped in microseconds. */
 static void draw_state(struct tui *t, const struct tui_proc *p, double now)
 {
-	const struct tui_proc *by;
 	char buf[128], comm[16];
 	int attr = 0;
 
 	switch (p->state) {
 	case TUI_ZOMBIE:
+		if (!tui_model_zombie_counts(&t->model, p, now)) {
+			snprintf(buf, sizeof(buf), "exited %.3f s ago",
+				 ago(now, p->exited));
+			break;
+		}
 		attr = A_BOLD | COLOR_PAIR(1);
-		snprintf(buf, sizeof(buf), "ZOMBIE %.2f s", now - p->exited);
+		snprintf(buf, sizeof(buf), "ZOMBIE %.2f s", ago(now, p->exited));
 		break;
 	case TUI_REAPED:
 		attr = COLOR_PAIR(2);
-		by = tui_model_find(&t->model, p->reaped_by);
-		clean(comm, sizeof(comm), by ? by->comm : "");
+		clean(comm, sizeof(comm), p->by_comm);
 		if (p->reaper == ZW_REAPER_AUTOREAP)
 			snprintf(buf, sizeof(buf), "autoreaped %.1f s ago",
-				 now - p->reaped);
+				 ago(now, p->reaped));
 		else
 			snprintf(buf, sizeof(buf), "reaped %.1f s ago by %d%s%s (%s)",
-				 now - p->reaped, p->reaped_by, by ? " " : "",
+				 ago(now, p->reaped), p->reaped_by, comm[0] ? " " : "",
 				 comm, event_reaper_text(p->reaper));
 		break;
 	case TUI_DETACHED:
@@ -472,7 +486,8 @@ static int start_thread(struct tui *t)
 	return -err;
 }
 
-struct sink *sink_tui_new(FILE *tty, const char *title, const char *log)
+struct sink *sink_tui_new(FILE *tty, const char *title, const char *log,
+			  double min_zombie)
 {
 	struct tui *t = xcalloc(1, sizeof(*t));
 	int err;
@@ -481,7 +496,7 @@ struct sink *sink_tui_new(FILE *tty, const char *title, const char *log)
 	t->tty = tty;
 	t->tracer = pthread_self();
 	pthread_mutex_init(&t->lock, NULL);
-	tui_model_init(&t->model);
+	tui_model_init(&t->model, min_zombie);
 	snprintf(t->title, sizeof(t->title), "%s", title);
 	snprintf(t->log, sizeof(t->log), "%s", log ? log : "/dev/null");
 	setlocale(LC_CTYPE, "");

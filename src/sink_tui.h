@@ -17,9 +17,12 @@ struct sink;
  * from here on, so that nothing scribbles over the screen.  Returns 0,
  * or -1 after saying why (no terminal, log not writable). */
 int tui_take_terminal(const char *log, FILE **tty);
-/* title: what is traced.  attach: 'q' detaches (else it ends the trace
- * as SIGINT does).  Returns NULL after a message if curses fails. */
-struct sink *sink_tui_new(FILE *tty, const char *title, const char *log);
+/* title: what is traced; min_zombie: the noise threshold (a younger
+ * zombie is not shown as one nor counted).  'q' detaches with -p, else
+ * ends the trace as SIGINT does.  Returns NULL after a message if curses
+ * fails. */
+struct sink *sink_tui_new(FILE *tty, const char *title, const char *log,
+			  double min_zombie);
 #else
 #define TUI_AVAILABLE 0
 static inline int tui_take_terminal(const char *log, FILE **tty)
@@ -32,11 +35,12 @@ static inline int tui_take_terminal(const char *log, FILE **tty)
 }
 
 static inline struct sink *sink_tui_new(FILE *tty, const char *title,
-					const char *log)
+					const char *log, double min_zombie)
 {
 	(void)tty;
 	(void)title;
 	(void)log;
+	(void)min_zombie;
 	fputs("zwatch: --tui needs ncurses: this zwatch was built without it "
 	      "(configure --with-ncurses)\n", stderr);
 	return NULL;

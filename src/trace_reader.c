@@ -515,6 +515,7 @@ static int read_reap(struct reader *rd, struct json_object *o,
 
 	ev->reap.syscall = get_str(rd, o, "syscall", &bad);
 	ev->reap.via = get_str(rd, o, "via", &bad);
+	ev->reap.by_comm = get_str(rd, o, "by_comm", &bad);
 	if (bad || get_pid(rd, o, "by", true, &ev->reap.by) < 0 ||
 	    get_pid(rd, o, "tid", true, &ev->reap.by_tid) < 0)
 		return -1;

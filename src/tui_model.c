@@ -11,9 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-void tui_model_init(struct tui_model *m)
+void tui_model_init(struct tui_model *m, double threshold)
 {
 	memset(m, 0, sizeof(*m));
+	m->threshold = threshold;
 	intmap_init(&m->by_pid);
 }
 
@@ -72,6 +73,24 @@ static void join_argv(char *dst, const struct zw_event *ev)
 	}
 }
 
+/* "by PID COMM (kind) after S s", what is known of it. */
+static void reap_text(char *buf, size_t n, const struct zw_event *ev,
+		      const struct tui_proc *p)
+{
+	const char *comm = p && p->by_comm[0] ? p->by_comm : NULL;
+	int w;
+
+	if (ev->reap.reaper == ZW_REAPER_AUTOREAP)
+		w = snprintf(buf, n, "by the kernel (autoreap)");
+	else
+		w = snprintf(buf, n, "by %d%s%s (%s)", ev->reap.by,
+			     comm ? " " : "", comm ? comm : "",
+			     event_reaper_text(ev->reap.reaper));
+	if (w >= 0 && (size_t)w < n && p && !isnan(p->exited))
+		snprintf(buf + w, n - (size_t)w, " after %.3f s",
+			 ev->t - p->exited);
+}
+
 /* One short line per event, as the timeline says it. */
 static void remember(struct tui_model *m, const struct zw_event *ev,
 		     const struct tui_proc *p)
@@ -101,12 +120,7 @@ static void remember(struct tui_model *m, const struct zw_event *ev,
 			snprintf(l->text, sizeof(l->text), "exit %d", ev->exit.code);
 		break;
 	case ZW_EV_REAP:
-		snprintf(l->text, sizeof(l->text), "by %d (%s)", ev->reap.by,
-			 event_reaper_text(ev->reap.reaper));
-		if (p && !isnan(p->exited))
-			snprintf(l->text, sizeof(l->text), "by %d (%s) after %.3f s",
-				 ev->reap.by, event_reaper_text(ev->reap.reaper),
-				 ev->t - p->exited);
+		reap_text(l->text, sizeof(l->text), ev, p);
 		break;
 	case ZW_EV_REPARENT:
 		snprintf(l->text, sizeof(l->text), "from %d to %d",
@@ -121,14 +135,26 @@ static void remember(struct tui_model *m, const struct zw_event *ev,
 	}
 }
 
+/* The reaper's name now: its entry's, or the one zwatch read from /proc
+ * for a reaper it does not trace (pid 1, zwatch itself). */
 static void on_reap(struct tui_model *m, const struct zw_event *ev,
 		    struct tui_proc *p)
 {
+	const struct tui_proc *by = ev->reap.by ?
+				    tui_model_find(m, ev->reap.by) : NULL;
+
 	p->state = TUI_REAPED;
 	p->reaped = ev->t;
 	p->reaped_by = ev->reap.by;
 	p->reaper = ev->reap.reaper;
+	p->by_comm[0] = '\0';
+	if (by)
+		copy_comm(p->by_comm, by->comm);
+	else if (ev->reap.by && ev->reap.by_comm)
+		copy_comm(p->by_comm, ev->reap.by_comm);
 	m->by_reaper[(unsigned)ev->reap.reaper % 5]++;
+	if (!isnan(p->exited) && ev->t - p->exited < m->threshold)
+		m->reaped_at_once++;
 }
 
 void tui_model_event(struct tui_model *m, const struct zw_event *ev,
@@ -309,7 +335,14 @@ size_t tui_model_rows(struct tui_model *m, const char *filter,
 	return w.n;
 }
 
-void tui_model_count(const struct tui_model *m, struct tui_counts *c)
+bool tui_model_zombie_counts(const struct tui_model *m,
+			     const struct tui_proc *p, double now)
+{
+	return p->state == TUI_ZOMBIE && !(now - p->exited < m->threshold);
+}
+
+void tui_model_count(const struct tui_model *m, double now,
+		     struct tui_counts *c)
 {
 	memset(c, 0, sizeof(*c));
 	for (size_t i = 0; i < m->n; i++) {
@@ -317,7 +350,7 @@ void tui_model_count(const struct tui_model *m, struct tui_counts *c)
 
 		if (p->state == TUI_RUNNING)
 			c->alive++;
-		if (p->state != TUI_ZOMBIE)
+		if (!tui_model_zombie_counts(m, p, now))
 			continue;
 		c->zombies++;
 		if (!c->oldest || p->exited < c->oldest->exited)

@@ -25,6 +25,7 @@ struct tui_proc {
 	double born, exited, reaped;	/* trace time, NAN: unknown */
 	int code, sig;			/* exit status, when exited */
 	int reaped_by;
+	char by_comm[16];		/* the reaper's name at the reap, or "" */
 	enum zw_reaper reaper;
 	enum tui_state state;
 	bool folded;
@@ -55,10 +56,15 @@ struct tui_model {
 	struct tui_line recent[TUI_RECENT];
 	size_t nrecent, head;		/* ring: head is the next slot */
 	size_t by_reaper[5], exits, spawns;
+	/* released after less than threshold as a zombie: noise, counted
+	 * apart from the zombies (as zwatch report does) */
+	size_t reaped_at_once;
+	double threshold;		/* --min-zombie, seconds */
 	double t_last;			/* latest event time */
 };
 
-void tui_model_init(struct tui_model *m);
+/* threshold: a zombie younger than this is not one to show (yet). */
+void tui_model_init(struct tui_model *m, double threshold);
 void tui_model_free(struct tui_model *m);
 /* comm: the model's name for ev->pid now (the record's), or NULL. */
 void tui_model_event(struct tui_model *m, const struct zw_event *ev,
@@ -70,12 +76,17 @@ void tui_model_prune(struct tui_model *m, double now);
  * ancestors.  Returns how many were written to rows (at most max). */
 size_t tui_model_rows(struct tui_model *m, const char *filter,
 		      struct tui_row *rows, size_t max);
-/* Counters over the processes listed now. */
+/* p is a zombie at least the threshold old at trace time now. */
+bool tui_model_zombie_counts(const struct tui_model *m,
+			     const struct tui_proc *p, double now);
+/* Counters over the processes listed now: zombies past the threshold,
+ * and the oldest of them. */
 struct tui_counts {
 	size_t alive, zombies;
 	const struct tui_proc *oldest;	/* oldest zombie, or NULL */
 };
-void tui_model_count(const struct tui_model *m, struct tui_counts *c);
+void tui_model_count(const struct tui_model *m, double now,
+		     struct tui_counts *c);
 struct tui_proc *tui_model_find(struct tui_model *m, int pid);
 /* The i-th latest event line (0: newest), or NULL. */
 const struct tui_line *tui_model_recent(const struct tui_model *m, size_t i);

@@ -94,7 +94,7 @@ static struct sink *make_tui(const struct options *opts)
 	if (tui_take_terminal(opts->tui_log, &tty) < 0)
 		return NULL;
 	tui_title(opts, title, sizeof(title));
-	return sink_tui_new(tty, title, opts->tui_log);
+	return sink_tui_new(tty, title, opts->tui_log, opts->min_zombie);
 }
 
 /* Closes the sinks; a write error turns a success into failure. */

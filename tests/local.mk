@@ -412,9 +412,20 @@ tests_scn_tui_churn_SOURCES = tests/scn/tui_churn.c tests/scn/scn.h
 PICTURES_E2E_TESTS = \
 	tests/e2e/test_report_html_scale.py \
 	tests/e2e/test_report_text_tree.py \
-	tests/e2e/test_tui.py
+	tests/e2e/test_tui.py \
+	tests/e2e/test_reaper_names.py \
+	tests/e2e/test_report_worst_first.py
 TESTS += $(PICTURES_E2E_TESTS)
-EXTRA_DIST += $(PICTURES_E2E_TESTS) tests/gen_tree_trace.py
+EXTRA_DIST += $(PICTURES_E2E_TESTS) tests/gen_tree_trace.py \
+	doc/report-15.png doc/report-30000.png
+# the live view's table without a terminal (tui_model.c needs ncurses)
+if HAVE_NCURSES
+check_PROGRAMS += tests/unit/test_tui_model
+TESTS += tests/unit/test_tui_model
+endif
+tests_unit_test_tui_model_CFLAGS = $(ZW_CFLAGS)
+tests_unit_test_tui_model_LDFLAGS = $(SANITIZE_CFLAGS)
+tests_unit_test_tui_model_LDADD = $(ZW_LIBS)
 # --- stacks through posix_spawn (issue 11 item 9) ---
 check_PROGRAMS += tests/scn/spawnsite
 tests_scn_spawnsite_SOURCES = tests/scn/spawnsite.c

@@ -441,6 +441,20 @@ class Test:
         if rc != 0 and "libunwind" in err:
             self.skip("zwatch built without libunwind")
 
+    def require_pidns(self):
+        """The prefix that runs a command as pid 1 of a new pid namespace
+        (unshare -fp --mount-proc); skips the test where that cannot
+        work here."""
+        unshare = shutil.which("unshare")
+        if not unshare:
+            self.skip("unshare(1) is not installed")
+        prefix = [unshare, "-fp", "--mount-proc"]
+        rc, _, err, _, _ = self.run_cmd(prefix + ["/bin/true"], timeout=20,
+                                        what="unshare probe")
+        if rc != 0:
+            self.skip(f"unshare -fp --mount-proc does not work here: {err.strip()}")
+        return prefix
+
     def skip(self, reason):
         raise Skip(reason)
 
@@ -744,6 +758,9 @@ def schema_problems(tr):
                     ("syscall" in r):
                 probs.append(f"line {r['_line']} (reap): a syscall exactly "
                              f"when via is syscall, registers or tracer")
+            if "by_comm" in r:
+                need(r, "by_comm", lambda v: isinstance(v, str) and v and
+                     r.get("by") is not None, "a name, with a reaper")
             if (r.get("reaper") in ("autoreap", None)) != (r.get("by") is None):
                 probs.append(f"line {r['_line']} (reap): by must be null "
                              f"exactly when reaper is autoreap or unknown")

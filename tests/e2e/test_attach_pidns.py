@@ -25,17 +25,12 @@ def json_line(e):
 
 
 def test(t):
-    unshare = shutil.which("unshare")
     tini = shutil.which("tini") or ("/usr/bin/tini"
                                    if os.access("/usr/bin/tini", os.X_OK)
                                    else None)
-    if not unshare or not tini:
-        t.skip("unshare(1) or tini is not installed")
-    prefix = [unshare, "-fp", "--mount-proc"]
-    rc, _, err, _, _ = t.run_cmd(prefix + ["/bin/true"], timeout=20,
-                                 what="unshare probe")
-    if rc != 0:
-        t.skip(f"unshare -fp --mount-proc does not work here: {err.strip()}")
+    if not tini:
+        t.skip("tini is not installed")
+    prefix = t.require_pidns()
 
     with zwtest.AttachSession(t) as s:
         ns = s.spawn(prefix + [tini, "-s", "--", zwtest.scn("attach_orphans")],

@@ -24,7 +24,6 @@ When only the checks of the bugs this test found fail (see KNOWN_BUGS),
 it is skipped with the reason instead of failed.  Skipped (77) too
 without unshare -p."""
 import os
-import shutil
 import signal
 import sys
 
@@ -255,13 +254,7 @@ def attached(t, unshare, known):
 
 
 def test(t):
-    unshare = shutil.which("unshare")
-    if not unshare:
-        t.skip("unshare(1) is not installed")
-    rc, _, err, _, _ = t.run_cmd([unshare, "-fp", "--mount-proc", "/bin/true"],
-                                 timeout=20, what="unshare probe")
-    if rc != 0:
-        t.skip(f"unshare -fp --mount-proc does not work here: {err.strip()}")
+    unshare = t.require_pidns()[0]
     known = set()
     launched(t, unshare, known)
     attached(t, unshare, known)

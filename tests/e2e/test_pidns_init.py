@@ -9,20 +9,12 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import zwtest  # noqa: E402
 
-import shutil  # noqa: E402
 
 ROUNDS = 5
 
 
 def test(t):
-    unshare = shutil.which("unshare")
-    if not unshare:
-        t.skip("unshare(1) is not installed")
-    prefix = [unshare, "-fp", "--mount-proc"]
-    rc, out, err, _, _ = t.run_cmd(prefix + ["/bin/true"], timeout=20,
-                                   what="unshare probe")
-    if rc != 0:
-        t.skip(f"unshare -fp --mount-proc does not work here: {err.strip()}")
+    prefix = t.require_pidns()
     # Several rounds: the orphan's exit can race its parent's in
     # waitpid()'s order (then our own waitpid() reaped it, as init).
     for _ in range(ROUNDS):

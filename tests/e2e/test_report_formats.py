@@ -50,8 +50,9 @@ def check_json(t, tr, rec):
 def check_text(t, rec, child, parent):
     out, _ = report(t, [rec])
     t.check(out.startswith(f"zwatch report of {rec}\n"), "text: title line")
-    t.check(re.search(rf"^\s+{parent} .* reaped by \d+ \(parent\) .*\| zombie_demo",
-                      out, re.M) is not None, "text: parent row", out)
+    # zwatch, PROG's parent, has no record: named from /proc all the same
+    t.check(re.search(rf"^\s+{parent} .* reaped by \d+ zwatch \(parent\) .*\| zombie_demo",
+                      out, re.M) is not None, "text: parent row, its reaper named", out)
     # the child's row: its reaper named, its bar, then the tree guide
     # (ASCII or box drawing, as the locale says); it made no exec, so no
     # command line
@@ -186,21 +187,35 @@ def check_selection(t, rec, child, parent):
     out, _ = report(t, ["--format=json", f"--pid={parent}", rec])
     t.eq(sorted(json.loads(l)["pid"] for l in out.splitlines()),
          sorted([parent, child]), "--pid=PARENT selects it and its child")
-    out, _ = report(t, ["--format=json", "--min-zombie=200ms", rec])
+    out, _ = report(t, ["--format=json", "--zombies", "--min-zombie=200ms", rec])
     t.eq([json.loads(l)["pid"] for l in out.splitlines()], [child],
-         "--min-zombie=200ms selects the long zombie")
+         "--zombies --min-zombie=200ms selects the long zombie")
+    out, _ = report(t, ["--format=json", "--min-zombie=200ms", rec])
+    t.eq(sorted(json.loads(l)["pid"] for l in out.splitlines()),
+         sorted([parent, child]), "--min-zombie alone selects nothing: "
+         "it is the threshold")
     out, _ = report(t, ["--format=json", "--comm=nosuch", rec])
     t.eq(out, "", "--comm=nosuch selects nothing")
     out, _ = report(t, ["--format=json", "--since=100s", rec])
     t.eq(out, "", "--since after the end selects nothing")
-    out, _ = report(t, ["--format=perfetto", "--min-zombie=0.2", rec])
+    out, _ = report(t, ["--format=perfetto", "--zombies", "--min-zombie=0.2", rec])
     evs = json.loads(out)["traceEvents"]
     t.check(evs and all(e["pid"] in (child, parent) for e in evs) and
             not any(e.get("name") == "running" and e["pid"] == parent for e in evs),
-            "perfetto --min-zombie: only the child's slices (and its reaper's flow)")
-    out, _ = report(t, ["--min-zombie=0.2", rec])
-    t.check("processes: 1 " in out, "text --min-zombie: the summary counts the "
+            "perfetto --zombies: only the child's slices (and its reaper's flow)")
+    out, _ = report(t, ["--zombies", "--min-zombie=0.2", rec])
+    t.check("processes: 1 " in out, "text --zombies: the summary counts the "
             "selection")
+    # the threshold alone: every process, the long zombie counted, the
+    # parent (reaped by zwatch at once) apart
+    out, _ = report(t, ["--min-zombie=0.2", rec])
+    t.check("processes: 2 " in out and "zombies: 1 of at least 200 ms" in out
+            and "reaped at once: 1 " in out,
+            "text --min-zombie: a threshold, not a selection", out)
+    out, _ = report(t, ["--min-zombie=0.5", rec])
+    t.check("processes: 2 " in out and "zombies: 0 of at least 500 ms" in out
+            and "reaped at once: 2 " in out,
+            "text --min-zombie=0.5: the 0.3 s zombie is reaped at once", out)
 
 
 def test(t):

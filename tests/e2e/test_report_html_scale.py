@@ -6,16 +6,21 @@ answers come first and need no JavaScript; the overview canvases, the
 tree rows (virtualised: a few dozen in the DOM whatever the size), the
 filter (#filter=... in the address) and the links to rows (#pSEQ opens
 the details) are there after the script ran; every size renders to a
-non-blank screenshot; the page stays smaller than the trace.  Synthetic
+non-blank screenshot whose pixels show the canvases' drawing (the tree's
+bars, the histogram; at 15 processes the leaks' bars and the zombies
+past the threshold); the page stays smaller than the trace.
+ZWTEST_SHOTS=DIR keeps the screenshots (README's pictures).  Synthetic
 build-like traces come from tests/gen_tree_trace.py.  Skips (77) when
 chromium is not installed."""
 import json
 import os
 import re
 import shutil
+import struct
 import sys
 import tempfile
 import time
+import zlib
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -98,12 +103,94 @@ def check_page(t, n, page, trace):
             f"{n}: the overview is shown")
     png = os.path.join(t.tmpdir, f"t{n}.png")
     (rc, _, err, _, _), _ = chromium(t, [f"--screenshot={png}",
-                                         "--window-size=1300,1400", "file://" + page])
+                                         "--window-size=1300,1400",
+                                         "file://" + page + shot_hash(page, n)])
     if t.check(rc == 0 and os.path.exists(png), f"{n}: screenshot", err[-2000:]):
         data = open(png, "rb").read()
         t.check(data.startswith(b"\x89PNG") and len(data) > 40000,
                 f"{n}: the screenshot has content ({len(data)} bytes)")
+        check_pixels(t, n, png)
+        # ZWTEST_SHOTS=DIR keeps them: README's pictures are these
+        if os.environ.get("ZWTEST_SHOTS"):
+            shutil.copy(png, os.path.join(os.environ["ZWTEST_SHOTS"],
+                                          f"report-{n}.png"))
     return dom
+
+
+def png_rows(path):
+    """The rows of an 8-bit RGB or RGBA PNG (as Chromium writes them),
+    unfiltered: (bytes per pixel, rows)."""
+    data = open(path, "rb").read()
+    pos, idat = 8, []
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        if kind == b"IHDR":
+            w, h, depth, ctype, _, _, inter = struct.unpack(">IIBBBBB", body)
+            if depth != 8 or ctype not in (2, 6) or inter:
+                return None, []
+            bpp = 3 if ctype == 2 else 4
+        elif kind == b"IDAT":
+            idat.append(body)
+        pos += 12 + n
+    raw, stride = zlib.decompress(b"".join(idat)), w * bpp
+    rows, prev = [], bytearray(stride)
+    for y in range(h):
+        at = y * (stride + 1)
+        f, line = raw[at], bytearray(raw[at + 1:at + 1 + stride])
+        if f == 2:
+            line = bytearray((a + b) & 255 for a, b in zip(line, prev))
+        elif f in (1, 3, 4):
+            for i in range(stride):
+                a = line[i - bpp] if i >= bpp else 0
+                b, c = prev[i], prev[i - bpp] if i >= bpp else 0
+                if f == 1:
+                    line[i] = (line[i] + a) & 255
+                elif f == 3:
+                    line[i] = (line[i] + ((a + b) >> 1)) & 255
+                else:
+                    pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
+                    line[i] = (line[i] + (a if pa <= pb and pa <= pc else
+                                          b if pb <= pc else c)) & 255
+        rows.append(bytes(line))
+        prev = line
+    return bpp, rows
+
+
+def check_pixels(t, n, png):
+    """What the page's script draws on canvases is not in the DOM: the
+    screenshot must show it.  Colours are the page's own (report_html.js,
+    sink_html.c's CSS), counted where they are exact (filled bars); the
+    legend's swatches have 140 pixels of each."""
+    bpp, rows = png_rows(png)
+    if not t.check(rows, f"{n}: the screenshot is an 8-bit RGB(A) PNG"):
+        return
+
+    def count(rgb):
+        px = bytes(rgb) + (b"\xff" if bpp == 4 else b"")
+        return sum(r.count(px) for r in rows)
+    blue, grey = count((0x4a, 0x90, 0xd9)), count((0xbb, 0xbb, 0xbb))
+    t.check(blue > 700, f"{n}: screenshot: the tree's timeline bars ({blue} "
+            "pixels of the running colour)")
+    t.check(grey > 2000, f"{n}: screenshot: the histogram of zombie lifetimes "
+            f"({grey} pixels of its grey)")
+    if n == 15:	# few enough that the leaks' bars are in view
+        orange, red = count((0xe8, 0x87, 0x1e)), count((0xc0, 0x39, 0x2b))
+        t.check(orange > 500, f"{n}: screenshot: zombies past the threshold in "
+                f"the histogram ({orange} orange pixels)")
+        t.check(red > 500, f"{n}: screenshot: the leaks' bars ({red} red pixels)")
+
+
+def shot_hash(page, n):
+    """The 30,000-process picture: the overview zoomed to the last half
+    second, the oldest leak's row opened (from the leak table)."""
+    if n < 30000:
+        return ""
+    src = open(page).read()
+    data = json.loads(re.search(r'id="zw-data">(.*?)</script>', src, re.S).group(1))
+    leak = re.search(r'<table id="leaks">.*?<a href="#p(\d+)"', src, re.S)
+    end = data["end"] / 1e6
+    return f"#zoom={end - 0.45:.2f}-{end:.2f}" + (f"&p{leak.group(1)}" if leak else "")
 
 
 def check_interaction(t, page, dom):

@@ -2,7 +2,9 @@
 """zwatch --tui (issue 15) under tmux, on tui_churn (a parent that leaves
 a worker a zombie for 1.5 s per round, then reaps it): the screen shows
 the tree with each process's state (a zombie whose age ticks, "reaped ...
-by PID comm (parent)"), the counters and the recent events; 'p' pauses,
+by PID comm (parent)", zwatch itself named as the root's reaper), the
+counters (zombies past --min-zombie, "reaped at once" apart) and the
+recent events; with --min-zombie=5s the 1.5 s zombie is no alarm; 'p' pauses,
 '/' filters, 'q' quits.  The program's own output goes to --tui-log, not
 over the screen.  With -p, 'q' detaches and leaves the target running,
 untraced.  Skips (77) without tmux or a zwatch built without ncurses."""
@@ -76,8 +78,10 @@ def launch_mode(t, tm):
     t.check(re.search(r"^ zwatch --tui .*tui_churn 3", s, re.M),
             "header: what is traced", s)
     t.check(re.search(r"^alive \d+  zombies 1 \(oldest \d+\.\d+ s: "
-                      rf"{pid} tui_churn\)  reaped: parent \d+", s, re.M),
-            "counters: alive, zombies, the oldest, reaps by kind", s)
+                      rf"{pid} tui_churn\)  reaped at once [1-9]\d*  "
+                      r"reaped: parent \d+", s, re.M),
+            "counters: alive, zombies, the oldest, the leaves reaped at once, "
+            "reaps by kind", s)
     t.check(re.search(r"reaped \d+\.\d s ago by \d+ tui_churn \(parent\)", s),
             "a leaf reaped by its parent, named", s)
     t.check(re.search(r"[├`|]─? ?.*tui_churn", s) and "recent events" in s and
@@ -102,6 +106,8 @@ def launch_mode(t, tm):
     s = tm.wait_for(r"TRACE ENDED", 15)
     t.check(s and re.search(r"^alive 0  zombies 0 .*reaped: parent 10,", s, re.M),
             "at the end: nobody alive, 10 reaps by parents (the root by zwatch)", s or tm.screen())
+    t.check(s and re.search(r"reaped \d+\.\d s ago by \d+ zwatch \(parent\)", s),
+            "the root's reaper, zwatch (no row of its own), is named", s or tm.screen())
     tm.keys("q")
     # the shell creates the file, then writes it: wait for the whole line
     end, rc = time.monotonic() + 10, None
@@ -119,6 +125,22 @@ def launch_mode(t, tm):
     out = open(log).read() if os.path.exists(log) else ""
     t.check("parent: worker" in out and re.search(r" exec +/", out),
             "the log has the program's output and the timeline", out[-2000:])
+
+
+def threshold_mode(t, tm):
+    """--min-zombie=5s: the worker, a zombie for 1.5 s, is no alarm: it
+    shows as exited, and the header counts no zombie."""
+    tm.start(f"{zwtest.zwatch_path()} --tui --min-zombie=5s -- "
+             f"{zwtest.scn('tui_churn')} 1; sleep 60")
+    s = tm.wait_for(r"exited (?:0\.[3-9]|1\.)\d* s ago", 15)
+    t.check(s and "ZOMBIE" not in s and re.search(r"^alive \d+  zombies 0  ", s, re.M),
+            "--min-zombie=5s: a 0.3 s zombie is shown as exited, not counted",
+            s or tm.screen())
+    s = tm.wait_for(r"TRACE ENDED", 15)
+    t.check(s and re.search(r"reaped at once 4  ", s),
+            "--min-zombie=5s: all four reaped at once (worker, leaves, root)",
+            s or tm.screen())
+    tm.keys("q")
 
 
 def attach_mode(t, tm):
@@ -152,6 +174,9 @@ def test(t):
     tm = Tmux(t)
     try:
         launch_mode(t, tm)
+        tm.stop()
+        tm = Tmux(t)
+        threshold_mode(t, tm)
         tm.stop()
         tm = Tmux(t)
         attach_mode(t, tm)

@@ -51,9 +51,20 @@ def test(t):
     os.chmod(plain, 0o644)
     case("program not executable", ["--", plain], (126,), plain)
 
+    # --min-zombie is the live view's threshold (and zwatch report's)
+    case("--min-zombie without --tui", ["--min-zombie=5ms", "--"] + touch,
+         (2,), "--min-zombie needs --tui")
+    case("bad --min-zombie", ["--tui", "--min-zombie=soon", "--"] + touch,
+         (2,), "invalid duration 'soon' for --min-zombie")
+
     rc, out, err, _, _ = t.run_cmd([zw, "-h"], timeout=20, what="-h")
     t.eq(rc, 0, "-h exit status")
     t.check("usage" in (out + err).lower(), "-h prints a usage text")
+    # every front end has its usage line
+    for line in (" zwatch [options] -- PROG", " zwatch [options] -p PID",
+                 " zwatch report [options] FILE", " zwatch ps [options]",
+                 " zwatch watch [options]"):
+        t.check(line in out, f"-h names {line.strip()!r}", out)
     rc, out, err, _, _ = t.run_cmd([zw, "-V"], timeout=20, what="-V")
     t.eq(rc, 0, "-V exit status")
     t.check("zwatch" in (out + err), "-V prints the program name and version",
