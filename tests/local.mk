@@ -328,6 +328,17 @@ REAP_E2E_TESTS = \
 	tests/e2e/test_corpus.py
 TESTS += $(REAP_E2E_TESTS)
 EXTRA_DIST += $(REAP_E2E_TESTS)
+# A subreaper's blocking wait4(-1) amid simultaneous exits and an
+# adoption (issue 11, item 4); 20 runs of it in make stress-wait-race.
+check_PROGRAMS += tests/scn/wait_race
+tests_scn_wait_race_SOURCES = tests/scn/wait_race.c tests/scn/scn.h
+TESTS += tests/e2e/test_wait_race.py
+EXTRA_DIST += tests/e2e/test_wait_race.py
+stress-wait-race: zwatch tests/scn/wait_race
+	abs_top_builddir='$(abs_top_builddir)' abs_top_srcdir='$(abs_top_srcdir)' \
+		WAIT_RACE_RUNS=20 python3 $(srcdir)/tests/e2e/test_wait_race.py
+stress: stress-wait-race
+.PHONY: stress-wait-race
 # --- hostile bytes and safe output (issue 12: items 2, 5-10) ---
 # The escaper of tracee-controlled text (sanitize.c).
 # Sizes and times bounded: argv and command markers, the reader's limits,
