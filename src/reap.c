@@ -313,6 +313,42 @@ bool reap_watch(struct tracer *tr, struct proc *p, bool at_exit)
 	return true;
 }
 
+/* The zombie p was let go at its exit stop: its parent sees it as without
+ * us.  Its release needs no pidfd yet (nor the epoll loop one costs, four
+ * system calls per event instead of one) when the parent's next stop is
+ * sure to come first: a single thread that neither ignores nor blocks
+ * SIGCHLD (read at p's exit stop) cannot wait for p without first
+ * stopping for p's SIGCHLD, pending from the moment p is a zombie: that
+ * stop shows the wait it returns from, or that none took p.  So the
+ * watch starts there (reap_watch_deferred), or when the parent exits or
+ * gets a thread.  Returns true if p's watch is deferred so. */
+bool reap_defer_watch(struct tracer *tr, struct proc *p)
+{
+	struct proc *parent = tasks_proc(&tr->tasks, p->parent);
+
+	if (!p->detached || !parent || parent->exited ||
+	    parent->nthreads != 1 || parent->quiet_reaper ||
+	    p->parent_ign != 0 || parent->nocldwait == 1)
+		return false;
+	tasks_defer_watch(parent, p);
+	return true;
+}
+
+/* parent is at a stop (fast: a signal or thread-creation stop, where a
+ * release no wait showed was the kernel's or a call's no stop shows, as
+ * in note_fast_detached), or exiting: its zombies whose watch was
+ * deferred are watched now, or found released. */
+void reap_watch_deferred(struct tracer *tr, struct proc *parent, bool fast)
+{
+	while (!list_empty(&parent->unwatched)) {
+		struct proc *c = container_of(parent->unwatched.next,
+					      struct proc, unwatched_link);
+
+		list_del(&c->unwatched_link);
+		reap_watch(tr, c, fast);
+	}
+}
+
 /* The polled zombies: one pass of kill(pid, 0) finds the released, then
  * they are settled (which edits the list, hence not during the pass).
  * Returns seconds until the next pass: 20 ms, longer for a horde, so
@@ -536,6 +572,7 @@ static void settle_released_children(struct tracer *tr, struct proc *p)
 
 	if (!p->zombies)
 		return;
+	reap_watch_deferred(tr, p, false);
 	list_for_each_safe(pos, n, &p->children) {
 		struct proc *c = container_of(pos, struct proc, sibling);
 

@@ -134,6 +134,9 @@ static void on_new_child(struct tracer *tr, struct task *task, int event)
 		nr = arch_syscall_nr(&regs);
 	flags = clone_flags_of(task, nr, &regs, event);
 	if (flags & CLONE_THREAD) {
+		/* A second thread could take the SIGCHLD a deferred watch
+		 * counts on: watch now. */
+		reap_watch_deferred(tr, cp, true);
 		nt = tasks_add_thread(&tr->tasks, cp, child);
 	} else {
 		int ppid = (flags & CLONE_PARENT) ? cp->parent : cp->pid;
@@ -379,6 +382,9 @@ static void on_proc_exit(struct tracer *tr, struct proc *p)
 	ev.exit.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 	ev.exit.core_dumped = WIFSIGNALED(status) && WCOREDUMP(status);
 	emit(tr, &ev);
+	/* Its zombies not watched yet: watched from now (before they are
+	 * handed to an adopter), or found released after its death. */
+	reap_watch_deferred(tr, p, false);
 	if (p->pid == tr->root) {
 		tr->root_done = true;
 		tr->root_status = WIFEXITED(status) ? WEXITSTATUS(status) :
@@ -397,6 +403,8 @@ static void on_proc_exit(struct tracer *tr, struct proc *p)
 		parent->waits_seen = 0;
 		reap_arm_wait_watch(parent, false);
 	}
+	if (stays && reap_defer_watch(tr, p))
+		return;
 	if (reap_watch(tr, p, true) && parent && parent->nthreads > 0 && !stays)
 		check_adoption(tr, p, parent);
 }
@@ -481,6 +489,8 @@ static struct resume on_signal_stop(struct tracer *tr, struct task *task,
 	}
 	if (chld || reap_wants_wait_watch(task->proc))
 		nr = reap_check_finished_wait(tr, task);
+	/* The stop a deferred watch waited for (reap_defer_watch). */
+	reap_watch_deferred(tr, task->proc, true);
 	/* Deliver the signal exactly as it came. */
 	if (chld)
 		return reap_at_sigchld(tr, task, &si, nr,

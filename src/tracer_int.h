@@ -94,6 +94,8 @@ void reap_finish(struct tracer *tr, struct proc *p, double t, int by,
 void reap_attribute_unseen(struct tracer *tr, struct proc *p);
 void reap_released(struct tracer *tr, struct proc *p, double t, bool at_exit);
 bool reap_watch(struct tracer *tr, struct proc *p, bool at_exit);
+bool reap_defer_watch(struct tracer *tr, struct proc *p);
+void reap_watch_deferred(struct tracer *tr, struct proc *parent, bool fast);
 double reap_poll(struct tracer *tr);
 bool reap_is_wait(long nr);
 int reap_own_view_pid(struct tracer *tr, struct proc *parent, int pid);
