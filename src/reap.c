@@ -735,10 +735,10 @@ static void settle_fast_releases(struct tracer *tr, struct proc *parent,
  * rt_sigaction() run in it (diagnose_sigaction) says whether SA_NOCLDWAIT
  * is set.  Returns 1 or 0, or -1 if it cannot be asked.  To be asked it is
  * taken on to its next system call, the SIGCHLD of this stop delivered on
- * the way as it came; then *r says hold and the stop it is in now is
- * handled here. */
-static int probe_nocldwait(struct tracer *tr, struct task *task,
-			   const siginfo_t *si, struct resume *r)
+ * the way as it came; then *r says the thread moved to the stop it is in
+ * now, for tracer.c to handle. */
+static int probe_nocldwait(struct task *task, const siginfo_t *si,
+			   struct resume *r)
 {
 	struct diag_sigaction sa = { .known = false };
 	int status = 0, err;
@@ -748,10 +748,8 @@ static int probe_nocldwait(struct tracer *tr, struct task *task,
 	 * injection's steps; a later one just resumes. */
 	task->interrupting = false;
 	(void)si;
-	if (status) {
-		tracer_handle_status(tr, task->tid, status);
-		*r = (struct resume){ RESUME_HOLD, 0 };
-	}
+	if (status)
+		*r = (struct resume){ .how = RESUME_MOVED, .status = status };
 	if (err < 0 || !sa.known)
 		return -1;
 	task->proc->nocldwait = (sa.flags & SA_NOCLDWAIT) ||
@@ -800,7 +798,7 @@ struct resume reap_at_sigchld(struct tracer *tr, struct task *task,
 	 * in user code, the stop itself is the evidence. */
 	nocldwait = task->proc->nocldwait;
 	if (nocldwait < 0 && nr >= 0)
-		nocldwait = probe_nocldwait(tr, task, si, &r);
+		nocldwait = probe_nocldwait(task, si, &r);
 	if (nocldwait >= 0 || !unblocks_signals(nr))
 		settle_fast_releases(tr, task->proc, nocldwait);
 	return r;

@@ -112,6 +112,7 @@ static const char *spawn_syscall_name(long nr, int event)
 }
 
 static void resume(struct tracer *tr, struct task *task, struct resume r);
+static void handle_status(struct tracer *tr, int tid, int status);
 static void release_held(struct tracer *tr, bool flush);
 static void on_thread_exit(struct tracer *tr, struct task *task, int status);
 
@@ -163,7 +164,7 @@ static void on_new_child(struct tracer *tr, struct task *task, int event)
 	if (early) {
 		free(early);
 		nt->stopped = true;
-		resume(tr, nt, (struct resume){ RESUME_RUN, 0 });
+		resume(tr, nt, (struct resume){ .how = RESUME_RUN, .sig = 0 });
 	} else {
 		nt->startup = true;
 	}
@@ -331,7 +332,7 @@ static void collect_exited_parent(struct tracer *tr, struct proc *p)
 	 * whether p's release is the kernel's depends on it. */
 	p->parent_ign = reap_sigchld_ignored(tr, parent->pid);
 	if (waitpid(parent->pid, &status, __WALL | WNOHANG) == parent->pid)
-		tracer_handle_status(tr, parent->pid, status);
+		handle_status(tr, parent->pid, status);
 }
 
 /* The zombie p may have been handed to an adopter already: its parent
@@ -493,9 +494,9 @@ static struct resume on_signal_stop(struct tracer *tr, struct task *task,
 	reap_watch_deferred(tr, task->proc, true);
 	/* Deliver the signal exactly as it came. */
 	if (chld)
-		return reap_at_sigchld(tr, task, &si, nr,
-				       (struct resume){ RESUME_RUN, sig });
-	return (struct resume){ RESUME_RUN, sig };
+		return reap_at_sigchld(tr, task, &si, nr, (struct resume){
+					.how = RESUME_RUN, .sig = sig });
+	return (struct resume){ .how = RESUME_RUN, .sig = sig };
 }
 
 static void on_syscall_stop(struct tracer *tr, struct task *task)
@@ -528,7 +529,7 @@ static struct resume dispatch_stop(struct tracer *tr, struct task *task,
 {
 	int sig = WSTOPSIG(status);
 	int event = (unsigned)status >> 16;
-	struct resume run = { RESUME_RUN, 0 };
+	struct resume run = { .how = RESUME_RUN, .sig = 0 };
 
 	if (task->startup) {
 		/* A new child's first stop (PTRACE_EVENT_STOP) says nothing. */
@@ -549,14 +550,14 @@ static struct resume dispatch_stop(struct tracer *tr, struct task *task,
 		return run;
 	case PTRACE_EVENT_EXIT:
 		if (reap_exit_stop(tr, task) || leave_at_exit(tr, task, false))
-			return (struct resume){ RESUME_HOLD, 0 };
+			return (struct resume){ .how = RESUME_HOLD, .sig = 0 };
 		return run;
 	case PTRACE_EVENT_STOP:
 		/* Group-stop: PTRACE_LISTEN keeps it stopped, as without us,
 		 * while we still hear of SIGCONT.  Otherwise an interrupt. */
 		if (is_stop_signal(sig)) {
 			task->group_stopped = true;
-			return (struct resume){ RESUME_LISTEN, 0 };
+			return (struct resume){ .how = RESUME_LISTEN, .sig = 0 };
 		}
 		task->group_stopped = false;
 		if (task->interrupting) {
@@ -594,6 +595,7 @@ static void resume(struct tracer *tr, struct task *task, struct resume r)
 	(void)tr;
 	switch (r.how) {
 	case RESUME_HOLD:
+	case RESUME_MOVED:	/* handle_status's */
 		return;
 	case RESUME_LISTEN:
 		err = pt_listen(task->tid);
@@ -644,7 +646,8 @@ again:
 			if (!task->stopped || task->group_stopped)
 				continue;
 			if (!task->exiting || !leave_at_exit(tr, task, true))
-				resume(tr, task, (struct resume){ RESUME_RUN, 0 });
+				resume(tr, task, (struct resume){
+					.how = RESUME_RUN });
 			break;
 		}
 		goto again;
@@ -687,9 +690,10 @@ static struct task *exec_by_orphaned_leader(struct tracer *tr, int tid,
 	return task;
 }
 
-void tracer_handle_status(struct tracer *tr, int tid, int status)
+static void handle_status(struct tracer *tr, int tid, int status)
 {
 	struct task *task = tasks_task(&tr->tasks, tid);
+	struct resume r;
 
 	if (!task)
 		task = exec_by_orphaned_leader(tr, tid, status);
@@ -706,7 +710,13 @@ void tracer_handle_status(struct tracer *tr, int tid, int status)
 	if (!WIFSTOPPED(status))
 		return;
 	task->stopped = true;
-	resume(tr, task, dispatch_stop(tr, task, status));
+	r = dispatch_stop(tr, task, status);
+	/* A call was run in it (reap.c, linger.c): it is in another stop,
+	 * to be handled like any other (which may free task). */
+	if (r.how == RESUME_MOVED)
+		handle_status(tr, tid, r.status);
+	else
+		resume(tr, task, r);
 }
 
 /* ---- deadlines --------------------------------------------------------- */
@@ -740,7 +750,7 @@ static void adopt_early(struct tracer *tr, int tid, struct early_child *e)
 	free(intmap_del(&tr->tasks.early, tid));
 	task = tasks_add_thread(&tr->tasks, p, tid);
 	task->stopped = true;
-	resume(tr, task, (struct resume){ RESUME_RUN, 0 });
+	resume(tr, task, (struct resume){ .how = RESUME_RUN, .sig = 0 });
 }
 
 /* New children whose creator's event never came in time get adopted from
@@ -877,7 +887,7 @@ static bool drain_waits(struct tracer *tr)
 			wake_tid = any_live_tid(tr, NULL);
 		tid = waitpid(-1, &status, __WALL | (block ? 0 : WNOHANG));
 		if (tid > 0) {
-			tracer_handle_status(tr, tid, status);
+			handle_status(tr, tid, status);
 			continue;
 		}
 		if (tid == 0)
