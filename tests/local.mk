@@ -446,6 +446,7 @@ EXTRA_DIST += tests/e2e/test_symsrv.py
 # .ci/run runs the symbolizer's for 30 s.
 FUZZ_SECONDS = 600
 EXTRA_DIST += tests/fuzz/fuzz_elfsym.c tests/fuzz/run_elfsym.sh
+EXTRA_DIST += tests/fuzz/common.sh
 fuzz:
 	FUZZ_BUILD=$(abs_top_builddir) $(srcdir)/tests/fuzz/run.sh $(FUZZ_SECONDS)
 	FUZZ_BUILD=$(abs_top_builddir) $(srcdir)/tests/fuzz/run_elfsym.sh $(FUZZ_SECONDS)
