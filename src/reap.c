@@ -207,6 +207,17 @@ void reap_attribute_unseen(struct tracer *tr, struct proc *p)
 		reap_finish(tr, p, t, 0, 0, ZW_REAPER_AUTOREAP, NULL, NULL);
 		return;
 	}
+	/* A pid namespace's init reaps the children it leaves as it dies
+	 * (zap_pid_ns_processes, after its exit stop, before its exit is
+	 * reported; dumb-init exits as soon as it has reaped its own child):
+	 * a release after that is the init's, even with its record gone. */
+	if ((parent ? parent->exited || parent->exit_stop_t > 0 :
+	     p->orphaned_at > 0) && p->parent != tr->self &&
+	    reap_is_ns_init(tr, p->parent)) {
+		reap_finish(tr, p, t, p->parent, 0,
+			    reap_classify(tr, p, p->parent), NULL, NULL);
+		return;
+	}
 	/* Released after its parent died, with no adopter seen: unknown.
 	 * A release as its exit was collected was its parent's (blocked in
 	 * a wait), even if the parent died right after (whose exit we may
@@ -600,6 +611,11 @@ bool reap_exit_stop(struct tracer *tr, struct task *task)
 	if (p->exiting < p->nthreads || p->prearmed)
 		return false;
 	settle_released_children(tr, p);
+	/* A release of its children after this stop is its own only if it
+	 * is a pid namespace's init (reap_attribute_unseen): learn that
+	 * while /proc still shows it. */
+	if (!list_empty(&p->children))
+		reap_ns_pid(tr, p);
 	p->exit_stop_t = now(tr);
 	parent = tasks_proc(&tr->tasks, p->parent);
 	if (!parent || parent->nthreads == 0 || parent->pid == tr->self)

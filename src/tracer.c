@@ -248,10 +248,12 @@ static void adopt(struct tracer *tr, struct proc *c, int from, int adopter)
 	if (!np)
 		return;
 	np->adopter = true;
-	if (c->exited && c->release == REL_NONE && np->nthreads > 0) {
-		np->zombies++;
+	if (!c->exited || np->nthreads == 0)
+		return;
+	/* Counted as the adopter's, which reap_finish undoes. */
+	np->zombies++;
+	if (c->release == REL_NONE)
 		reap_arm_wait_watch(np, true);
-	}
 }
 
 /* c, an orphan of p, is gone from /proc while its own exit is being
@@ -304,8 +306,14 @@ static void reparent_children(struct tracer *tr, struct proc *p)
 		int to = known ? known : likely_adopter(tr, p);
 
 		/* One released meanwhile was p's to release (it was settled
-		 * at p's exit stop, or waits for the stop of p's wait). */
-		if (c->exited && c->release == REL_NONE && to)
+		 * at p's exit stop, or waits for the stop of p's wait);
+		 * unless after p's exit stop, where p waited no more: then
+		 * the adopter took it (dumb-init as a namespace's init
+		 * reaps an orphan handed to it while p was still a zombie
+		 * we had not collected). */
+		if (c->exited && to && (c->release == REL_NONE ||
+		    (c->release == REL_PENDING && p->exit_stop_t > 0 &&
+		     c->released_at >= p->exit_stop_t)))
 			adopt(tr, c, p->pid, to);
 	}
 }

@@ -339,6 +339,9 @@ stress-wait-race: zwatch tests/scn/wait_race
 		WAIT_RACE_RUNS=20 python3 $(srcdir)/tests/e2e/test_wait_race.py
 stress: stress-wait-race
 .PHONY: stress-wait-race
+# A pid namespace's init (dumb-init) that dies with a zombie child left.
+TESTS += tests/e2e/test_pidns_zap.py
+EXTRA_DIST += tests/e2e/test_pidns_zap.py
 # --- hostile bytes and safe output (issue 12: items 2, 5-10) ---
 # The escaper of tracee-controlled text (sanitize.c).
 # Sizes and times bounded: argv and command markers, the reader's limits,

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """A corpus of real programs the project did not write (issue 11): make
 -j builds (recipes with and without a shell), git, xargs -P, bash job
-control and pipelines, Python subprocess and multiprocessing (fork,
-spawn, forkserver), tini and dumb-init as subreaper and as pid 1 of a
-pid namespace, timeout, setsid, and a pidfd waiter.
+control and pipelines, Python subprocess (also through posix_spawn),
+os.posix_spawn and multiprocessing (fork, spawn, forkserver), tini and
+dumb-init as subreaper and as pid 1 of a pid namespace (dumb-init also
+dying with a zombie left), timeout, setsid, and a pidfd waiter.
 
 Each runs under tests/scn/subreaper_run S (orphans that escape go to S,
 which reaps them and says so), once untraced and once under zwatch
@@ -59,6 +60,13 @@ if __name__ == "__main__":
         print(f"pyreaped pid={0} code={p.returncode}")
     p = subprocess.Popen(["true"]); p.wait()
     print(f"pyreaped pid={p.pid} code={p.returncode}")
+    # glibc's posix_spawn (clone3 with CLONE_VM|CLONE_VFORK), directly
+    # and as subprocess uses it (a path, close_fds=False).
+    pid = os.posix_spawn("/bin/sh", ["sh", "-c", "exit 6"], dict(os.environ))
+    st = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    print(f"pyreaped pid={pid} code={st}")
+    p = subprocess.Popen(["/bin/sh", "-c", "exit 7"], close_fds=False); p.wait()
+    print(f"pyreaped pid={p.pid} code={p.returncode}")
     for method in ("fork", "spawn", "forkserver"):
         ctx = mp.get_context(method)
         ps = [ctx.Process(target=work, args=(k + 3,)) for k in range(2)]
@@ -102,6 +110,10 @@ def programs(t, tmp):
         ("dumb-init", ["dumb-init", "sh", "-c", ORPHAN], False, "dumb-init"),
         ("dumb-init pid 1", ["unshare", "-fp", "--mount-proc", "dumb-init",
                              "sh", "-c", ORPHAN], False, "dumb-init"),
+        ("dumb-init pid 1, a zombie left", ["unshare", "-fp", "--mount-proc",
+                                            "dumb-init", "sh", "-c",
+                                            "(exit 3) & exec sleep 0.1"],
+         False, "dumb-init"),
         ("timeout", ["timeout", "5", "sh", "-c", "echo t; exit 4"], False,
          "timeout"),
         ("timeout kills", ["timeout", "-s", "KILL", "0.1", "sleep", "5"],
