@@ -28,7 +28,6 @@ import re
 import shutil
 import struct
 import sys
-import time
 
 sys.dont_write_bytecode = True
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -217,7 +216,10 @@ def one(t, tmp, run, name, argv, sort):
     try:
         tr = t.run(cmd, name=re.sub(r"\W+", "-", name), expect_rc=None)
         if pc:
-            time.sleep(0.2)     # the last events
+            # The last exit events: a loaded machine delivers them late.
+            pids = {lc["pid"] for lc in tr.lifecycles}
+            zwtest.poll_until(lambda: pids <= {e[1] for e in pc.exits},
+                              timeout=3)
     finally:
         if pc:
             pc.close()
