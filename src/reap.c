@@ -125,8 +125,27 @@ void reap_learn_ns_pid(struct tracer *tr, struct proc *p)
 {
 	struct proc *parent = tasks_proc(&tr->tasks, p->parent);
 
-	if (parent && reap_ns_pid(tr, parent))
+	if (parent && reap_ns_pid(tr, parent)) {
 		reap_ns_pid(tr, p);
+		/* The init of its namespace, should it have to reap p. */
+		p->ns_init = parent->ns_pid == 1 ? parent->pid : parent->ns_init;
+	}
+}
+
+/* The init of p's nested pid namespace if it is dying or gone: it kills
+ * every process in there and reaps those left to it as it dies
+ * (zap_pid_ns_processes), so an orphan released then is its own.  0 if
+ * there is none, or it lives on. */
+static int dying_ns_init(struct tracer *tr, const struct proc *p)
+{
+	struct proc *init = p->ns_init ? tasks_proc(&tr->tasks, p->ns_init) :
+			    NULL;
+
+	if (!p->ns_init || p->ns_init == tr->self)
+		return 0;
+	if (init && !init->exited && init->exit_stop_t <= 0)
+		return 0;
+	return p->ns_init;
 }
 
 /* The init of a pid namespace (ours: pid 1; a nested one: pid 1 inside).
@@ -187,6 +206,25 @@ void reap_finish(struct tracer *tr, struct proc *p, double t, int by,
 	tasks_del_proc(&tr->tasks, p);
 }
 
+/* The zombie p was handed to adopter, unseen till now (its parent died
+ * first): say so before its reap. */
+static void handed_to(struct tracer *tr, struct proc *p, int adopter,
+		      double t)
+{
+	struct zw_event ev = { .type = ZW_EV_REPARENT, .t = t, .pid = p->pid };
+	struct proc *np = tasks_proc(&tr->tasks, adopter);
+
+	if (p->parent == adopter)
+		return;
+	ev.reparent.from = p->parent;
+	ev.reparent.to = adopter;
+	emit(tr, &ev);
+	tasks_set_parent(&tr->tasks, p, adopter);
+	/* Counted as the adopter's, which reap_finish undoes. */
+	if (np)
+		np->zombies++;
+}
+
 /* Released, and no wait of a traced parent explains it: decide from the
  * evidence there is.  SIGCHLD ignored (SigIgn) means the kernel released
  * it.  A release the very moment we collected the exit is either the
@@ -216,6 +254,15 @@ void reap_attribute_unseen(struct tracer *tr, struct proc *p)
 	    reap_is_ns_init(tr, p->parent)) {
 		reap_finish(tr, p, t, p->parent, 0,
 			    reap_classify(tr, p, p->parent), NULL, NULL);
+		return;
+	}
+	/* Its parent dead or dying, in a namespace whose init is dying:
+	 * the init reaped it (SIGKILLed with the rest, its parent too). */
+	if ((!parent || parent->exited || parent->exit_stop_t > 0 ||
+	     p->parent_dying) && dying_ns_init(tr, p)) {
+		handed_to(tr, p, p->ns_init, t);
+		reap_finish(tr, p, t, p->ns_init, 0,
+			    reap_classify(tr, p, p->ns_init), NULL, NULL);
 		return;
 	}
 	/* Released after its parent died, with no adopter seen: unknown.

@@ -42,6 +42,7 @@ struct proc {
 	int ppid_at_birth;
 	int ns_pid;		/* its pid in its own pid namespace, if nested, else 0 */
 	bool ns_known;		/* ns_pid has been read */
+	int ns_init;		/* the init of its nested namespace, or 0 */
 	double exit_t;		/* when its last thread went */
 	int nthreads;		/* live traced threads */
 	int zombies;		/* children exited and not yet released */

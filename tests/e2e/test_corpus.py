@@ -4,7 +4,8 @@
 control and pipelines, Python subprocess (also through posix_spawn),
 os.posix_spawn and multiprocessing (fork, spawn, forkserver), tini and
 dumb-init as subreaper and as pid 1 of a pid namespace (dumb-init also
-dying with a zombie left), timeout, setsid, and a pidfd waiter.
+dying with a zombie left, tini with orphans it kills), timeout, setsid,
+and a pidfd waiter.
 
 Each runs under tests/scn/subreaper_run S (orphans that escape go to S,
 which reaps them and says so), once untraced and once under zwatch
@@ -106,6 +107,10 @@ def programs(t, tmp):
         ("tini -s", ["tini", "-s", "--", "sh", "-c", ORPHAN], False, "tini"),
         ("tini pid 1", ["unshare", "-fp", "--mount-proc", "tini", "--",
                         "sh", "-c", ORPHAN], False, "tini"),
+        ("tini pid 1, killing orphans", ["unshare", "-fp", "--mount-proc",
+                                         "tini", "--", "sh", "-c",
+                                         'sh -c "(sleep 5; exit 3) &"; '
+                                         'sleep 0.1'], False, "tini"),
         ("dumb-init", ["dumb-init", "sh", "-c", ORPHAN], False, "dumb-init"),
         ("dumb-init pid 1", ["unshare", "-fp", "--mount-proc", "dumb-init",
                              "sh", "-c", ORPHAN], False, "dumb-init"),
