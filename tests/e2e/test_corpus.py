@@ -202,7 +202,11 @@ def check_kernel(t, what, tr, pc, sub):
                        f"kernel wait status {raw:#x}")
         pae = pc.parent_at_exit.get(pid)
         by = lc["reaped_by"]
-        if pid == sub or pae is None or by == pae:
+        # 0: released before the kernel wrote the event, which it does
+        # after exit_notify() and only for a task still hashed: autoreap,
+        # or a parent already blocked in a wait on another CPU (xargs's
+        # wait4, a dying init's zap): the kernel does not say who.
+        if pid == sub or not pae or by == pae:
             continue
         handed = [e for e in tr.events("reparent", pid=pid)
                   if e.get("from") == pae and e.get("to") == by]
