@@ -58,10 +58,9 @@ static void emit_diagnosis(struct tracer *tr, struct pending_diag *d,
 
 /* The parent is in a ptrace stop: unwind it, and ask it for its SIGCHLD
  * handler, for the diagnoses waiting.  Says how to restart it: as run,
- * or not at all when the thread left that stop to be asked (it is asked
+ * or RESUME_MOVED when the thread left that stop to be asked (it is asked
  * at its next system call; it may also have exited or stopped for a
- * signal first), a status handled here like any other, which may free
- * task. */
+ * signal first): tracer.c handles the new stop like any other. */
 struct resume linger_at_stop(struct tracer *tr, struct task *task,
 			     struct resume run)
 {
@@ -90,8 +89,7 @@ struct resume linger_at_stop(struct tracer *tr, struct task *task,
 	}
 	if (!status)
 		return run;
-	tracer_handle_status(tr, tid, status);
-	return (struct resume){ RESUME_HOLD, 0 };
+	return (struct resume){ .how = RESUME_MOVED, .status = status };
 }
 
 /* Explains why the zombie p is still there, from its parent's state.  A

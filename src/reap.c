@@ -125,8 +125,27 @@ void reap_learn_ns_pid(struct tracer *tr, struct proc *p)
 {
 	struct proc *parent = tasks_proc(&tr->tasks, p->parent);
 
-	if (parent && reap_ns_pid(tr, parent))
+	if (parent && reap_ns_pid(tr, parent)) {
 		reap_ns_pid(tr, p);
+		/* The init of its namespace, should it have to reap p. */
+		p->ns_init = parent->ns_pid == 1 ? parent->pid : parent->ns_init;
+	}
+}
+
+/* The init of p's nested pid namespace if it is dying or gone: it kills
+ * every process in there and reaps those left to it as it dies
+ * (zap_pid_ns_processes), so an orphan released then is its own.  0 if
+ * there is none, or it lives on. */
+static int dying_ns_init(struct tracer *tr, const struct proc *p)
+{
+	struct proc *init = p->ns_init ? tasks_proc(&tr->tasks, p->ns_init) :
+			    NULL;
+
+	if (!p->ns_init || p->ns_init == tr->self)
+		return 0;
+	if (init && !init->exited && init->exit_stop_t <= 0)
+		return 0;
+	return p->ns_init;
 }
 
 /* The init of a pid namespace (ours: pid 1; a nested one: pid 1 inside).
@@ -203,6 +222,25 @@ void reap_finish(struct tracer *tr, struct proc *p, double t, int by,
 	tasks_del_proc(&tr->tasks, p);
 }
 
+/* The zombie p was handed to adopter, unseen till now (its parent died
+ * first): say so before its reap. */
+static void handed_to(struct tracer *tr, struct proc *p, int adopter,
+		      double t)
+{
+	struct zw_event ev = { .type = ZW_EV_REPARENT, .t = t, .pid = p->pid };
+	struct proc *np = tasks_proc(&tr->tasks, adopter);
+
+	if (p->parent == adopter)
+		return;
+	ev.reparent.from = p->parent;
+	ev.reparent.to = adopter;
+	emit(tr, &ev);
+	tasks_set_parent(&tr->tasks, p, adopter);
+	/* Counted as the adopter's, which reap_finish undoes. */
+	if (np)
+		np->zombies++;
+}
+
 /* Released, and no wait of a traced parent explains it: decide from the
  * evidence there is.  SIGCHLD ignored (SigIgn) means the kernel released
  * it.  A release the very moment we collected the exit is either the
@@ -221,6 +259,26 @@ void reap_attribute_unseen(struct tracer *tr, struct proc *p)
 	if (p->parent_ign == 1 ||
 	    ((!parent || !parent->exited) && reap_sigchld_ignored(tr, p->parent))) {
 		reap_finish(tr, p, t, 0, 0, ZW_REAPER_AUTOREAP, NULL, NULL);
+		return;
+	}
+	/* A pid namespace's init reaps the children it leaves as it dies
+	 * (zap_pid_ns_processes, after its exit stop, before its exit is
+	 * reported; dumb-init exits as soon as it has reaped its own child):
+	 * a release after that is the init's, even with its record gone. */
+	if ((parent ? parent->exited || parent->exit_stop_t > 0 :
+	     p->orphaned_at > 0) && p->parent != tr->self &&
+	    reap_is_ns_init(tr, p->parent)) {
+		reap_finish(tr, p, t, p->parent, 0,
+			    reap_classify(tr, p, p->parent), NULL, NULL);
+		return;
+	}
+	/* Its parent dead or dying, in a namespace whose init is dying:
+	 * the init reaped it (SIGKILLed with the rest, its parent too). */
+	if ((!parent || parent->exited || parent->exit_stop_t > 0 ||
+	     p->parent_dying) && dying_ns_init(tr, p)) {
+		handed_to(tr, p, p->ns_init, t);
+		reap_finish(tr, p, t, p->ns_init, 0,
+			    reap_classify(tr, p, p->ns_init), NULL, NULL);
 		return;
 	}
 	/* Released after its parent died, with no adopter seen: unknown.
@@ -327,6 +385,42 @@ bool reap_watch(struct tracer *tr, struct proc *p, bool at_exit)
 	}
 	tasks_watch_pidfd(&tr->tasks, p, fd);
 	return true;
+}
+
+/* The zombie p was let go at its exit stop: its parent sees it as without
+ * us.  Its release needs no pidfd yet (nor the epoll loop one costs, four
+ * system calls per event instead of one) when the parent's next stop is
+ * sure to come first: a single thread that neither ignores nor blocks
+ * SIGCHLD (read at p's exit stop) cannot wait for p without first
+ * stopping for p's SIGCHLD, pending from the moment p is a zombie: that
+ * stop shows the wait it returns from, or that none took p.  So the
+ * watch starts there (reap_watch_deferred), or when the parent exits or
+ * gets a thread.  Returns true if p's watch is deferred so. */
+bool reap_defer_watch(struct tracer *tr, struct proc *p)
+{
+	struct proc *parent = tasks_proc(&tr->tasks, p->parent);
+
+	if (!p->detached || !parent || parent->exited ||
+	    parent->nthreads != 1 || parent->quiet_reaper ||
+	    p->parent_ign != 0 || parent->nocldwait == 1)
+		return false;
+	tasks_defer_watch(parent, p);
+	return true;
+}
+
+/* parent is at a stop (fast: a signal or thread-creation stop, where a
+ * release no wait showed was the kernel's or a call's no stop shows, as
+ * in note_fast_detached), or exiting: its zombies whose watch was
+ * deferred are watched now, or found released. */
+void reap_watch_deferred(struct tracer *tr, struct proc *parent, bool fast)
+{
+	while (!list_empty(&parent->unwatched)) {
+		struct proc *c = container_of(parent->unwatched.next,
+					      struct proc, unwatched_link);
+
+		list_del(&c->unwatched_link);
+		reap_watch(tr, c, fast);
+	}
 }
 
 /* The polled zombies: one pass of kill(pid, 0) finds the released, then
@@ -552,6 +646,7 @@ static void settle_released_children(struct tracer *tr, struct proc *p)
 
 	if (!p->zombies)
 		return;
+	reap_watch_deferred(tr, p, false);
 	list_for_each_safe(pos, n, &p->children) {
 		struct proc *c = container_of(pos, struct proc, sibling);
 
@@ -579,6 +674,11 @@ bool reap_exit_stop(struct tracer *tr, struct task *task)
 	if (p->exiting < p->nthreads || p->prearmed)
 		return false;
 	settle_released_children(tr, p);
+	/* A release of its children after this stop is its own only if it
+	 * is a pid namespace's init (reap_attribute_unseen): learn that
+	 * while /proc still shows it. */
+	if (!list_empty(&p->children))
+		reap_ns_pid(tr, p);
 	p->exit_stop_t = now(tr);
 	parent = tasks_proc(&tr->tasks, p->parent);
 	if (!parent || parent->nthreads == 0 || parent->pid == tr->self)
@@ -714,10 +814,10 @@ static void settle_fast_releases(struct tracer *tr, struct proc *parent,
  * rt_sigaction() run in it (diagnose_sigaction) says whether SA_NOCLDWAIT
  * is set.  Returns 1 or 0, or -1 if it cannot be asked.  To be asked it is
  * taken on to its next system call, the SIGCHLD of this stop delivered on
- * the way as it came; then *r says hold and the stop it is in now is
- * handled here. */
-static int probe_nocldwait(struct tracer *tr, struct task *task,
-			   const siginfo_t *si, struct resume *r)
+ * the way as it came; then *r says the thread moved to the stop it is in
+ * now, for tracer.c to handle. */
+static int probe_nocldwait(struct task *task, const siginfo_t *si,
+			   struct resume *r)
 {
 	struct diag_sigaction sa = { .known = false };
 	int status = 0, err;
@@ -727,10 +827,8 @@ static int probe_nocldwait(struct tracer *tr, struct task *task,
 	 * injection's steps; a later one just resumes. */
 	task->interrupting = false;
 	(void)si;
-	if (status) {
-		tracer_handle_status(tr, task->tid, status);
-		*r = (struct resume){ RESUME_HOLD, 0 };
-	}
+	if (status)
+		*r = (struct resume){ .how = RESUME_MOVED, .status = status };
 	if (err < 0 || !sa.known)
 		return -1;
 	task->proc->nocldwait = (sa.flags & SA_NOCLDWAIT) ||
@@ -779,7 +877,7 @@ struct resume reap_at_sigchld(struct tracer *tr, struct task *task,
 	 * in user code, the stop itself is the evidence. */
 	nocldwait = task->proc->nocldwait;
 	if (nocldwait < 0 && nr >= 0)
-		nocldwait = probe_nocldwait(tr, task, si, &r);
+		nocldwait = probe_nocldwait(task, si, &r);
 	if (nocldwait >= 0 || !unblocks_signals(nr))
 		settle_fast_releases(tr, task->proc, nocldwait);
 	return r;

@@ -96,6 +96,7 @@ struct proc *tasks_add_proc(struct tasks *t, int pid, int parent)
 	p->nocldwait = -1;
 	list_init(&p->threads);
 	list_init(&p->children);
+	list_init(&p->unwatched);
 	intmap_put(&t->by_pid, pid, p);
 	tasks_set_parent(t, p, parent);
 	return p;
@@ -136,12 +137,14 @@ void tasks_del_thread(struct tasks *t, struct task *task)
 
 void tasks_watch_pidfd(struct tasks *t, struct proc *p, int fd)
 {
+	list_del(&p->unwatched_link);
 	p->pidfd = fd;
 	t->pidfds++;
 }
 
 void tasks_watch_poll(struct tasks *t, struct proc *p)
 {
+	list_del(&p->unwatched_link);
 	if (list_linked(&p->polled))
 		return;
 	list_add_tail(&t->polled, &p->polled);
@@ -150,6 +153,7 @@ void tasks_watch_poll(struct tasks *t, struct proc *p)
 
 void tasks_unwatch(struct tasks *t, struct proc *p)
 {
+	list_del(&p->unwatched_link);
 	if (p->pidfd >= 0) {
 		close(p->pidfd);
 		p->pidfd = -1;
@@ -169,6 +173,9 @@ void tasks_del_proc(struct tasks *t, struct proc *p)
 		tasks_del_thread(t, container_of(pos, struct task, in_proc));
 	list_for_each_safe(pos, n, &p->children)
 		list_del(pos);
+	list_for_each_safe(pos, n, &p->unwatched)
+		list_del(pos);
+	list_del(&p->unwatched_link);
 	list_del(&p->sibling);
 	list_del(&p->pending);
 	list_del(&p->held);
@@ -181,11 +188,18 @@ void tasks_del_proc(struct tasks *t, struct proc *p)
 	free(p);
 }
 
+void tasks_defer_watch(struct proc *parent, struct proc *p)
+{
+	list_del(&p->unwatched_link);
+	list_add_tail(&parent->unwatched, &p->unwatched_link);
+}
+
 void tasks_set_parent(struct tasks *t, struct proc *p, int parent)
 {
 	struct proc *pp = tasks_proc(t, parent);
 
 	list_del(&p->sibling);
+	list_del(&p->unwatched_link);
 	p->parent = parent;
 	p->parent_dying = false;
 	if (pp)

@@ -42,6 +42,7 @@ struct proc {
 	int ppid_at_birth;
 	int ns_pid;		/* its pid in its own pid namespace, if nested, else 0 */
 	bool ns_known;		/* ns_pid has been read */
+	int ns_init;		/* the init of its nested namespace, or 0 */
 	double exit_t;		/* when its last thread went */
 	int nthreads;		/* live traced threads */
 	int zombies;		/* children exited and not yet released */
@@ -89,6 +90,10 @@ struct proc {
 				 * 0 no, -1 not read (the parent died first) */
 	struct list_link pending;	/* tasks->unattributed */
 	struct list_link polled;	/* tasks->polled: a zombie without pidfd */
+	/* Its zombies let go at their exit stop whose release is not watched
+	 * yet: its own next signal stop shows it (reap_defer_watch). */
+	struct list_link unwatched;
+	struct list_link unwatched_link;	/* in the parent's unwatched */
 };
 
 struct tasks {
@@ -127,7 +132,11 @@ void tasks_del_proc(struct tasks *t, struct proc *p);
 void tasks_watch_pidfd(struct tasks *t, struct proc *p, int fd);
 void tasks_watch_poll(struct tasks *t, struct proc *p);
 void tasks_unwatch(struct tasks *t, struct proc *p);
-/* Moves p under a new parent (which may be untracked). */
+/* p's release is to be watched from its parent's next stop on; done
+ * with unwatched (in the parent's list) and tasks_watch_*. */
+void tasks_defer_watch(struct proc *parent, struct proc *p);
+/* Moves p under a new parent (which may be untracked); a deferred watch
+ * is dropped (the caller watches p if it has to). */
 void tasks_set_parent(struct tasks *t, struct proc *p, int parent);
 
 /* Intrusive lists. */

@@ -112,6 +112,7 @@ static const char *spawn_syscall_name(long nr, int event)
 }
 
 static void resume(struct tracer *tr, struct task *task, struct resume r);
+static void handle_status(struct tracer *tr, int tid, int status);
 static void release_held(struct tracer *tr, bool flush);
 static void on_thread_exit(struct tracer *tr, struct task *task, int status);
 
@@ -134,6 +135,9 @@ static void on_new_child(struct tracer *tr, struct task *task, int event)
 		nr = arch_syscall_nr(&regs);
 	flags = clone_flags_of(task, nr, &regs, event);
 	if (flags & CLONE_THREAD) {
+		/* A second thread could take the SIGCHLD a deferred watch
+		 * counts on: watch now. */
+		reap_watch_deferred(tr, cp, true);
 		nt = tasks_add_thread(&tr->tasks, cp, child);
 	} else {
 		int ppid = (flags & CLONE_PARENT) ? cp->parent : cp->pid;
@@ -160,7 +164,7 @@ static void on_new_child(struct tracer *tr, struct task *task, int event)
 	if (early) {
 		free(early);
 		nt->stopped = true;
-		resume(tr, nt, (struct resume){ RESUME_RUN, 0 });
+		resume(tr, nt, (struct resume){ .how = RESUME_RUN, .sig = 0 });
 	} else {
 		nt->startup = true;
 	}
@@ -244,10 +248,12 @@ static void adopt(struct tracer *tr, struct proc *c, int from, int adopter)
 	if (!np)
 		return;
 	np->adopter = true;
-	if (c->exited && c->release == REL_NONE && np->nthreads > 0) {
-		np->zombies++;
+	if (!c->exited || np->nthreads == 0)
+		return;
+	/* Counted as the adopter's, which reap_finish undoes. */
+	np->zombies++;
+	if (c->release == REL_NONE)
 		reap_arm_wait_watch(np, true);
-	}
 }
 
 /* c, an orphan of p, is gone from /proc while its own exit is being
@@ -300,8 +306,14 @@ static void reparent_children(struct tracer *tr, struct proc *p)
 		int to = known ? known : likely_adopter(tr, p);
 
 		/* One released meanwhile was p's to release (it was settled
-		 * at p's exit stop, or waits for the stop of p's wait). */
-		if (c->exited && c->release == REL_NONE && to)
+		 * at p's exit stop, or waits for the stop of p's wait);
+		 * unless after p's exit stop, where p waited no more: then
+		 * the adopter took it (dumb-init as a namespace's init
+		 * reaps an orphan handed to it while p was still a zombie
+		 * we had not collected). */
+		if (c->exited && to && (c->release == REL_NONE ||
+		    (c->release == REL_PENDING && p->exit_stop_t > 0 &&
+		     c->released_at >= p->exit_stop_t)))
 			adopt(tr, c, p->pid, to);
 	}
 }
@@ -328,7 +340,7 @@ static void collect_exited_parent(struct tracer *tr, struct proc *p)
 	 * whether p's release is the kernel's depends on it. */
 	p->parent_ign = reap_sigchld_ignored(tr, parent->pid);
 	if (waitpid(parent->pid, &status, __WALL | WNOHANG) == parent->pid)
-		tracer_handle_status(tr, parent->pid, status);
+		handle_status(tr, parent->pid, status);
 }
 
 /* The zombie p may have been handed to an adopter already: its parent
@@ -379,6 +391,9 @@ static void on_proc_exit(struct tracer *tr, struct proc *p)
 	ev.exit.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 	ev.exit.core_dumped = WIFSIGNALED(status) && WCOREDUMP(status);
 	emit(tr, &ev);
+	/* Its zombies not watched yet: watched from now (before they are
+	 * handed to an adopter), or found released after its death. */
+	reap_watch_deferred(tr, p, false);
 	if (p->pid == tr->root) {
 		tr->root_done = true;
 		tr->root_status = WIFEXITED(status) ? WEXITSTATUS(status) :
@@ -397,6 +412,8 @@ static void on_proc_exit(struct tracer *tr, struct proc *p)
 		parent->waits_seen = 0;
 		reap_arm_wait_watch(parent, false);
 	}
+	if (stays && reap_defer_watch(tr, p))
+		return;
 	if (reap_watch(tr, p, true) && parent && parent->nthreads > 0 && !stays)
 		check_adoption(tr, p, parent);
 }
@@ -481,11 +498,13 @@ static struct resume on_signal_stop(struct tracer *tr, struct task *task,
 	}
 	if (chld || reap_wants_wait_watch(task->proc))
 		nr = reap_check_finished_wait(tr, task);
+	/* The stop a deferred watch waited for (reap_defer_watch). */
+	reap_watch_deferred(tr, task->proc, true);
 	/* Deliver the signal exactly as it came. */
 	if (chld)
-		return reap_at_sigchld(tr, task, &si, nr,
-				       (struct resume){ RESUME_RUN, sig });
-	return (struct resume){ RESUME_RUN, sig };
+		return reap_at_sigchld(tr, task, &si, nr, (struct resume){
+					.how = RESUME_RUN, .sig = sig });
+	return (struct resume){ .how = RESUME_RUN, .sig = sig };
 }
 
 static void on_syscall_stop(struct tracer *tr, struct task *task)
@@ -518,7 +537,7 @@ static struct resume dispatch_stop(struct tracer *tr, struct task *task,
 {
 	int sig = WSTOPSIG(status);
 	int event = (unsigned)status >> 16;
-	struct resume run = { RESUME_RUN, 0 };
+	struct resume run = { .how = RESUME_RUN, .sig = 0 };
 
 	if (task->startup) {
 		/* A new child's first stop (PTRACE_EVENT_STOP) says nothing. */
@@ -539,14 +558,14 @@ static struct resume dispatch_stop(struct tracer *tr, struct task *task,
 		return run;
 	case PTRACE_EVENT_EXIT:
 		if (reap_exit_stop(tr, task) || leave_at_exit(tr, task, false))
-			return (struct resume){ RESUME_HOLD, 0 };
+			return (struct resume){ .how = RESUME_HOLD, .sig = 0 };
 		return run;
 	case PTRACE_EVENT_STOP:
 		/* Group-stop: PTRACE_LISTEN keeps it stopped, as without us,
 		 * while we still hear of SIGCONT.  Otherwise an interrupt. */
 		if (is_stop_signal(sig)) {
 			task->group_stopped = true;
-			return (struct resume){ RESUME_LISTEN, 0 };
+			return (struct resume){ .how = RESUME_LISTEN, .sig = 0 };
 		}
 		task->group_stopped = false;
 		if (task->interrupting) {
@@ -584,6 +603,7 @@ static void resume(struct tracer *tr, struct task *task, struct resume r)
 	(void)tr;
 	switch (r.how) {
 	case RESUME_HOLD:
+	case RESUME_MOVED:	/* handle_status's */
 		return;
 	case RESUME_LISTEN:
 		err = pt_listen(task->tid);
@@ -634,7 +654,8 @@ again:
 			if (!task->stopped || task->group_stopped)
 				continue;
 			if (!task->exiting || !leave_at_exit(tr, task, true))
-				resume(tr, task, (struct resume){ RESUME_RUN, 0 });
+				resume(tr, task, (struct resume){
+					.how = RESUME_RUN });
 			break;
 		}
 		goto again;
@@ -677,9 +698,10 @@ static struct task *exec_by_orphaned_leader(struct tracer *tr, int tid,
 	return task;
 }
 
-void tracer_handle_status(struct tracer *tr, int tid, int status)
+static void handle_status(struct tracer *tr, int tid, int status)
 {
 	struct task *task = tasks_task(&tr->tasks, tid);
+	struct resume r;
 
 	if (!task)
 		task = exec_by_orphaned_leader(tr, tid, status);
@@ -696,7 +718,13 @@ void tracer_handle_status(struct tracer *tr, int tid, int status)
 	if (!WIFSTOPPED(status))
 		return;
 	task->stopped = true;
-	resume(tr, task, dispatch_stop(tr, task, status));
+	r = dispatch_stop(tr, task, status);
+	/* A call was run in it (reap.c, linger.c): it is in another stop,
+	 * to be handled like any other (which may free task). */
+	if (r.how == RESUME_MOVED)
+		handle_status(tr, tid, r.status);
+	else
+		resume(tr, task, r);
 }
 
 /* ---- deadlines --------------------------------------------------------- */
@@ -730,7 +758,7 @@ static void adopt_early(struct tracer *tr, int tid, struct early_child *e)
 	free(intmap_del(&tr->tasks.early, tid));
 	task = tasks_add_thread(&tr->tasks, p, tid);
 	task->stopped = true;
-	resume(tr, task, (struct resume){ RESUME_RUN, 0 });
+	resume(tr, task, (struct resume){ .how = RESUME_RUN, .sig = 0 });
 }
 
 /* New children whose creator's event never came in time get adopted from
@@ -867,7 +895,7 @@ static bool drain_waits(struct tracer *tr)
 			wake_tid = any_live_tid(tr, NULL);
 		tid = waitpid(-1, &status, __WALL | (block ? 0 : WNOHANG));
 		if (tid > 0) {
-			tracer_handle_status(tr, tid, status);
+			handle_status(tr, tid, status);
 			continue;
 		}
 		if (tid == 0)

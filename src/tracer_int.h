@@ -30,11 +30,16 @@ enum resume_how {
 	RESUME_RUN,		/* PTRACE_CONT or PTRACE_SYSCALL, as needed */
 	RESUME_LISTEN,		/* group-stop: stay stopped, keep reporting */
 	RESUME_HOLD,		/* leave it stopped for now */
+	RESUME_MOVED,		/* it left this stop for another (a call run
+				 * in it): handle that one, status */
 };
 
+/* How a handler wants the thread it was given restarted: handlers never
+ * restart a thread themselves, tracer.c does (resume()). */
 struct resume {
 	enum resume_how how;
 	int sig;
+	int status;		/* RESUME_MOVED: the wait status of the new stop */
 };
 
 struct early_child {
@@ -77,9 +82,6 @@ static inline void emit(struct tracer *tr, struct zw_event *ev)
 	model_feed(tr->model, ev);
 }
 
-/* tracer.c */
-void tracer_handle_status(struct tracer *tr, int tid, int status);
-
 /* reap.c: who released each zombie. */
 int reap_pidfd_open(int pid);
 int reap_ns_pid(struct tracer *tr, struct proc *p);
@@ -94,6 +96,8 @@ void reap_finish(struct tracer *tr, struct proc *p, double t, int by,
 void reap_attribute_unseen(struct tracer *tr, struct proc *p);
 void reap_released(struct tracer *tr, struct proc *p, double t, bool at_exit);
 bool reap_watch(struct tracer *tr, struct proc *p, bool at_exit);
+bool reap_defer_watch(struct tracer *tr, struct proc *p);
+void reap_watch_deferred(struct tracer *tr, struct proc *parent, bool fast);
 double reap_poll(struct tracer *tr);
 bool reap_is_wait(long nr);
 int reap_own_view_pid(struct tracer *tr, struct proc *parent, int pid);

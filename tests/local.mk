@@ -328,6 +328,20 @@ REAP_E2E_TESTS = \
 	tests/e2e/test_corpus.py
 TESTS += $(REAP_E2E_TESTS)
 EXTRA_DIST += $(REAP_E2E_TESTS)
+# A subreaper's blocking wait4(-1) amid simultaneous exits and an
+# adoption (issue 11, item 4); 20 runs of it in make stress-wait-race.
+check_PROGRAMS += tests/scn/wait_race
+tests_scn_wait_race_SOURCES = tests/scn/wait_race.c tests/scn/scn.h
+TESTS += tests/e2e/test_wait_race.py
+EXTRA_DIST += tests/e2e/test_wait_race.py
+stress-wait-race: zwatch tests/scn/wait_race
+	abs_top_builddir='$(abs_top_builddir)' abs_top_srcdir='$(abs_top_srcdir)' \
+		WAIT_RACE_RUNS=20 python3 $(srcdir)/tests/e2e/test_wait_race.py
+stress: stress-wait-race
+.PHONY: stress-wait-race
+# A pid namespace's init (dumb-init) that dies with a zombie child left.
+TESTS += tests/e2e/test_pidns_zap.py
+EXTRA_DIST += tests/e2e/test_pidns_zap.py
 # --- hostile bytes and safe output (issue 12: items 2, 5-10) ---
 # The escaper of tracee-controlled text (sanitize.c).
 # Sizes and times bounded: argv and command markers, the reader's limits,
@@ -446,6 +460,7 @@ EXTRA_DIST += tests/e2e/test_symsrv.py
 # .ci/run runs the symbolizer's for 30 s.
 FUZZ_SECONDS = 600
 EXTRA_DIST += tests/fuzz/fuzz_elfsym.c tests/fuzz/run_elfsym.sh
+EXTRA_DIST += tests/fuzz/common.sh
 fuzz:
 	FUZZ_BUILD=$(abs_top_builddir) $(srcdir)/tests/fuzz/run.sh $(FUZZ_SECONDS)
 	FUZZ_BUILD=$(abs_top_builddir) $(srcdir)/tests/fuzz/run_elfsym.sh $(FUZZ_SECONDS)

@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -18,6 +17,14 @@ import zwtest  # noqa: E402
 
 def plain(argv):
     return subprocess.run(argv, capture_output=True, text=True, timeout=30)
+
+
+def comm_of(pid):
+    try:
+        with open(f"/proc/{pid}/comm") as f:
+            return f.read().strip()
+    except OSError:
+        return None
 
 
 def test(t):
@@ -33,7 +40,11 @@ def test(t):
               f"&& echo ok > {mark}")
     zw = subprocess.Popen([zwtest.zwatch_path(), "-q", "-o", "/dev/null", "--",
                            "/bin/sh", "-c", script], start_new_session=True)
-    time.sleep(0.15)
+    # Once the program runs traced (an ASan zwatch on a loaded machine
+    # took 1.3 s to start): a kill before that tests nothing.
+    zwtest.poll_until(lambda: any(zwtest.tracer_pid(c) == zw.pid and
+                                  comm_of(c) == "sh"
+                                  for c in zwtest.children_of(zw.pid)), 10)
     zw.send_signal(signal.SIGKILL)
     zw.wait(timeout=10)
     ok = zwtest.poll_until(lambda: os.path.exists(mark), 10)

@@ -7,15 +7,7 @@
 # $FUZZ_WORK/elf-seeds; new inputs go to $FUZZ_WORK/elf-corpus, crashes
 # to crash-* there.  Needs a configured tree (config.h): FUZZ_BUILD.
 set -e
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-build=${FUZZ_BUILD:-$top}
-secs=${1:-60}
-jobs=${2:-1}
-work=${FUZZ_WORK:-$build/fuzz-work}
-out=${FUZZ_OUT:-$work/fuzz_elfsym}
-CC=${FUZZ_CC:-clang}
-flags="-g -O1 -std=c11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
+. "$(cd "$(dirname "$0")" && pwd)/common.sh"
 mkdir -p "$work/elf-seeds" "$work/elf-corpus"
 srcs="$top/src/elfsym.c $top/src/util.c $top/src/sanitize.c"
 defs="-DHAVE_LIBUNWIND=1"
@@ -24,8 +16,7 @@ if pkg-config --exists libdw; then
 	defs="$defs -DHAVE_LIBDW=1"
 fi
 # shellcheck disable=SC2086
-$CC $flags ${FUZZ_CFLAGS:-} -D_GNU_SOURCE $defs -I"$build" -I"$top/src" \
-	-o "$out" "$here/fuzz_elfsym.c" $srcs \
+fuzz_build fuzz_elfsym fuzz_elfsym.c $defs $srcs \
 	$(pkg-config --libs libelf) $(pkg-config --libs libdw 2>/dev/null || true)
 fx=$top/tests/unit/elfsym_fixture.c
 s=$work/elf-seeds
@@ -33,8 +24,5 @@ cc -g -gdwarf-5 -O0 -fPIE -pie -o "$s/pie_dwarf5" "$fx"
 cc -g -gdwarf-4 -O1 -fno-pie -no-pie -o "$s/nopie_dwarf4" "$fx"
 cc -g -O1 -fPIC -shared -o "$s/shared.so" "$fx"
 cc -O2 -fPIE -pie -s -o "$s/stripped" "$fx"
-cd "$work"
 # Leaks: libelf and libdw own what they return; the harness frees all.
-exec "$out" -max_total_time="$secs" -jobs="$jobs" -workers="$jobs" \
-	-max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-	-close_fd_mask=3 elf-corpus elf-seeds
+fuzz_run -max_len=65536 -rss_limit_mb=2048 -close_fd_mask=3 elf-corpus elf-seeds
