@@ -526,6 +526,11 @@ static struct resume dispatch_stop(struct tracer *tr, struct task *task,
 		if (event == PTRACE_EVENT_STOP)
 			return run;
 	}
+	/* Any stop but a group-stop's report ends a group-stop: SIGKILL
+	 * takes a stopped thread from PTRACE_LISTEN straight to its exit
+	 * stop, which must not be taken for a group-stop (release_held
+	 * would skip it and leave it there for ever). */
+	task->group_stopped = false;
 	switch (event) {
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:
@@ -548,7 +553,6 @@ static struct resume dispatch_stop(struct tracer *tr, struct task *task,
 			task->group_stopped = true;
 			return (struct resume){ RESUME_LISTEN, 0 };
 		}
-		task->group_stopped = false;
 		if (task->interrupting) {
 			task->interrupting = false;
 			if (reap_wants_wait_watch(task->proc))
