@@ -1259,33 +1259,64 @@ static size_t own_chain(int self, int *chain, size_t max)
 	return n;
 }
 
+/* Refuses a target that can never be traced, before any is seized:
+ * -EINVAL after saying why, or 0. */
+static int check_target(const struct tracer *tr,
+			const struct attach_set *set, int pid)
+{
+	if (pid == tr->self) {
+		warnx_("cannot attach to %d: that is zwatch itself", pid);
+		return -EINVAL;
+	}
+	for (size_t k = 1; k < set->nskip; k++) {
+		if (pid == set->skip[k]) {
+			warnx_("cannot attach to %d: it traces zwatch "
+			       "(each would wait for the other)", pid);
+			return -EINVAL;
+		}
+	}
+	if (attach_is_kthread(pid)) {
+		warnx_("cannot attach to %d: it is a kernel thread (no "
+		       "program runs in it)", pid);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* -p TID of a thread other than its process's leader means that
+ * process: its records are by process id, like everything else. */
+static int target_process(int pid)
+{
+	struct proc_status st;
+
+	if (procfs_status(pid, 0, &st) < 0 || st.tgid <= 0 || st.tgid == pid)
+		return pid;
+	warnx_("%d is a thread of process %d: attaching to %d", pid, st.tgid,
+	       st.tgid);
+	return st.tgid;
+}
+
 /* Seizes every target; on any failure lets go of all and says why. */
 static int attach_targets(struct tracer *tr, const struct options *opts,
 			  struct attach_set *set)
 {
-	for (size_t i = 0; i < opts->npids; i++) {
-		int pid = opts->pids[i], err;
+	int *pids = xmalloc(opts->npids * sizeof(*pids)), err = 0;
 
-		if (pid == tr->self) {
-			warnx_("cannot attach to %d: that is zwatch itself", pid);
-			return -EINVAL;
-		}
-		for (size_t k = 1; k < set->nskip; k++) {
-			if (pid == set->skip[k]) {
-				warnx_("cannot attach to %d: it traces zwatch "
-				       "(each would wait for the other)", pid);
-				return -EINVAL;
-			}
-		}
+	for (size_t i = 0; i < opts->npids && !err; i++) {
+		pids[i] = target_process(opts->pids[i]);
+		err = check_target(tr, set, pids[i]);
+	}
+	for (size_t i = 0; i < opts->npids && !err; i++) {
+		int pid = pids[i];
+
 		if (attach_set_has(set, pid))
 			continue;
 		err = attach_tree(pid, !opts->targets_only, PTRACE_OPTIONS, set);
-		if (err < 0) {
+		if (err < 0)
 			yama_explain(pid, err);
-			return err;
-		}
 	}
-	return 0;
+	free(pids);
+	return err;
 }
 
 int tracer_attach(const struct options *opts, struct model *model)

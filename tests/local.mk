@@ -510,7 +510,8 @@ tests_scn_jobsig_SOURCES = tests/scn/jobsig.c tests/scn/scn.h
 tests_scn_jobsig_CFLAGS = $(AM_CFLAGS) -pthread
 tests_scn_jobsig_LDFLAGS = -pthread
 REDTEAM_E2E_TESTS = \
-	tests/e2e/test_jobsig.py
+	tests/e2e/test_jobsig.py \
+	tests/e2e/test_attach_refuse.py
 TESTS += $(REDTEAM_E2E_TESTS)
 EXTRA_DIST += $(REDTEAM_E2E_TESTS)
 
