@@ -966,12 +966,16 @@ static void detach_all(struct tracer *tr)
  * stays ignored if zwatch was started so (nohup); SIGINT and SIGTERM are
  * caught even then (a shell ignores SIGINT in background jobs, and
  * kill -INT must still detach).  In launch mode PROG is forked before
- * this, so it inherits zwatch's own dispositions. */
+ * this, so it inherits zwatch's own dispositions.  SIGPIPE is ignored:
+ * an output piped into `head -1` must fail as a full disk does (EPIPE:
+ * say so, detach, wait for PROG), not kill zwatch in the middle of a
+ * stop it holds. */
 static void catch_stop_signals(struct tracer *tr)
 {
 	struct sigaction sa = { .sa_handler = on_stop_signal,
 				.sa_flags = SA_RESTART };
 
+	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < ARRAY_SIZE(stop_signals); i++) {
 		struct sigaction *old = &tr->old_actions[i];
@@ -1165,6 +1169,19 @@ static int tracer_begin(struct tracer *tr, const struct options *opts,
 	return 0;
 }
 
+/* The output failed and every tracee was let go, but PROG is still our
+ * child: a shell running `zwatch -w F -- make && install` must not go on
+ * while make still runs, orphaned.  Waits for it, as without zwatch. */
+static void wait_root_untraced(struct tracer *tr)
+{
+	int status;
+
+	warnx_("waiting for %d to end", tr->root);
+	restore_stop_signals(tr);
+	while (waitpid(tr->root, &status, 0) < 0 && errno == EINTR)
+		;
+}
+
 int tracer_launch(const struct options *opts, struct model *model)
 {
 	struct tracer tr;
@@ -1189,6 +1206,8 @@ int tracer_launch(const struct options *opts, struct model *model)
 	}
 	catch_stop_signals(&tr);
 	run(&tr);
+	if (!stop_signal && model_failed(model) && !tr.root_done)
+		wait_root_untraced(&tr);
 	ret = stop_signal ? 128 + stop_signal :
 	      model_failed(model) ? 1 :
 	      tr.root_done ? tr.root_status : 1;
