@@ -25,6 +25,15 @@ bool attach_set_has(const struct attach_set *set, int pid)
 	return false;
 }
 
+#define PF_KTHREAD 0x00200000	/* stat field 9: a kernel thread */
+
+bool attach_is_kthread(int pid)
+{
+	struct proc_stat st;
+
+	return procfs_stat(pid, &st) == 0 && (st.flags & PF_KTHREAD);
+}
+
 void attach_set_free(struct attach_set *set)
 {
 	for (size_t i = 0; i < set->n; i++)
@@ -210,6 +219,9 @@ int attach_tree(int pid, bool descendants, unsigned long options,
 				ret = err < 0 ? -ESRCH : -EPERM;
 			continue;
 		}
+		/* Kernel threads are never seized (kthreadd's children). */
+		if (st.flags & PF_KTHREAD)
+			continue;
 		ap = add_proc(set, &st, p);
 		if (st.state != 'Z') {
 			err = seize_threads(ap, options);

@@ -35,6 +35,9 @@ struct attach_set {
 int attach_tree(int pid, bool descendants, unsigned long options,
 		struct attach_set *set);
 bool attach_set_has(const struct attach_set *set, int pid);
+/* True if pid is a kernel thread (PF_KTHREAD): there is no program in
+ * it to trace, and -p refuses it before any ptrace call. */
+bool attach_is_kthread(int pid);
 void attach_set_free(struct attach_set *set);
 
 #endif

@@ -59,8 +59,12 @@ bool sink_check(struct sink *s)
 {
 	if (!s->err && s->flush_each && fflush(s->fp) == EOF)
 		s->err = errno ? -errno : -EIO;
-	if (!s->err && ferror(s->fp))
-		s->err = -EIO;
+	/* The failed write was stdio's, inside an earlier fputs(): flushing
+	 * again tells why (ENOSPC, EPIPE), where EIO would not. */
+	if (!s->err && ferror(s->fp)) {
+		errno = 0;
+		s->err = fflush(s->fp) == EOF && errno ? -errno : -EIO;
+	}
 	return s->err != 0;
 }
 

@@ -545,6 +545,11 @@ static struct resume dispatch_stop(struct tracer *tr, struct task *task,
 		if (event == PTRACE_EVENT_STOP)
 			return run;
 	}
+	/* Any stop but a group-stop's report ends a group-stop: SIGKILL
+	 * takes a stopped thread from PTRACE_LISTEN straight to its exit
+	 * stop, which must not be taken for a group-stop (release_held
+	 * would skip it and leave it there for ever). */
+	task->group_stopped = false;
 	switch (event) {
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:
@@ -567,7 +572,6 @@ static struct resume dispatch_stop(struct tracer *tr, struct task *task,
 			task->group_stopped = true;
 			return (struct resume){ .how = RESUME_LISTEN, .sig = 0 };
 		}
-		task->group_stopped = false;
 		if (task->interrupting) {
 			task->interrupting = false;
 			if (reap_wants_wait_watch(task->proc))
@@ -990,12 +994,16 @@ static void detach_all(struct tracer *tr)
  * stays ignored if zwatch was started so (nohup); SIGINT and SIGTERM are
  * caught even then (a shell ignores SIGINT in background jobs, and
  * kill -INT must still detach).  In launch mode PROG is forked before
- * this, so it inherits zwatch's own dispositions. */
+ * this, so it inherits zwatch's own dispositions.  SIGPIPE is ignored:
+ * an output piped into `head -1` must fail as a full disk does (EPIPE:
+ * say so, detach, wait for PROG), not kill zwatch in the middle of a
+ * stop it holds. */
 static void catch_stop_signals(struct tracer *tr)
 {
 	struct sigaction sa = { .sa_handler = on_stop_signal,
 				.sa_flags = SA_RESTART };
 
+	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < ARRAY_SIZE(stop_signals); i++) {
 		struct sigaction *old = &tr->old_actions[i];
@@ -1189,6 +1197,19 @@ static int tracer_begin(struct tracer *tr, const struct options *opts,
 	return 0;
 }
 
+/* The output failed and every tracee was let go, but PROG is still our
+ * child: a shell running `zwatch -w F -- make && install` must not go on
+ * while make still runs, orphaned.  Waits for it, as without zwatch. */
+static void wait_root_untraced(struct tracer *tr)
+{
+	int status;
+
+	warnx_("waiting for %d to end", tr->root);
+	restore_stop_signals(tr);
+	while (waitpid(tr->root, &status, 0) < 0 && errno == EINTR)
+		;
+}
+
 int tracer_launch(const struct options *opts, struct model *model)
 {
 	struct tracer tr;
@@ -1213,6 +1234,8 @@ int tracer_launch(const struct options *opts, struct model *model)
 	}
 	catch_stop_signals(&tr);
 	run(&tr);
+	if (!stop_signal && model_failed(model) && !tr.root_done)
+		wait_root_untraced(&tr);
 	ret = stop_signal ? 128 + stop_signal :
 	      model_failed(model) ? 1 :
 	      tr.root_done ? tr.root_status : 1;
@@ -1283,33 +1306,64 @@ static size_t own_chain(int self, int *chain, size_t max)
 	return n;
 }
 
+/* Refuses a target that can never be traced, before any is seized:
+ * -EINVAL after saying why, or 0. */
+static int check_target(const struct tracer *tr,
+			const struct attach_set *set, int pid)
+{
+	if (pid == tr->self) {
+		warnx_("cannot attach to %d: that is zwatch itself", pid);
+		return -EINVAL;
+	}
+	for (size_t k = 1; k < set->nskip; k++) {
+		if (pid == set->skip[k]) {
+			warnx_("cannot attach to %d: it traces zwatch "
+			       "(each would wait for the other)", pid);
+			return -EINVAL;
+		}
+	}
+	if (attach_is_kthread(pid)) {
+		warnx_("cannot attach to %d: it is a kernel thread (no "
+		       "program runs in it)", pid);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* -p TID of a thread other than its process's leader means that
+ * process: its records are by process id, like everything else. */
+static int target_process(int pid)
+{
+	struct proc_status st;
+
+	if (procfs_status(pid, 0, &st) < 0 || st.tgid <= 0 || st.tgid == pid)
+		return pid;
+	warnx_("%d is a thread of process %d: attaching to %d", pid, st.tgid,
+	       st.tgid);
+	return st.tgid;
+}
+
 /* Seizes every target; on any failure lets go of all and says why. */
 static int attach_targets(struct tracer *tr, const struct options *opts,
 			  struct attach_set *set)
 {
-	for (size_t i = 0; i < opts->npids; i++) {
-		int pid = opts->pids[i], err;
+	int *pids = xmalloc(opts->npids * sizeof(*pids)), err = 0;
 
-		if (pid == tr->self) {
-			warnx_("cannot attach to %d: that is zwatch itself", pid);
-			return -EINVAL;
-		}
-		for (size_t k = 1; k < set->nskip; k++) {
-			if (pid == set->skip[k]) {
-				warnx_("cannot attach to %d: it traces zwatch "
-				       "(each would wait for the other)", pid);
-				return -EINVAL;
-			}
-		}
+	for (size_t i = 0; i < opts->npids && !err; i++) {
+		pids[i] = target_process(opts->pids[i]);
+		err = check_target(tr, set, pids[i]);
+	}
+	for (size_t i = 0; i < opts->npids && !err; i++) {
+		int pid = pids[i];
+
 		if (attach_set_has(set, pid))
 			continue;
 		err = attach_tree(pid, !opts->targets_only, PTRACE_OPTIONS, set);
-		if (err < 0) {
+		if (err < 0)
 			yama_explain(pid, err);
-			return err;
-		}
 	}
-	return 0;
+	free(pids);
+	return err;
 }
 
 int tracer_attach(const struct options *opts, struct model *model)

@@ -536,3 +536,28 @@ check-vm: zwatch
 	done; exit $$rc
 
 .PHONY: check-vm
+
+# --- red team: never harm the traced program, bad input ---
+# Job control, attach to real programs, bad input and broken outputs, as a
+# demanding user tries them.  `make stress-redteam` repeats the racy ones.
+check_PROGRAMS += tests/scn/jobsig
+tests_scn_jobsig_SOURCES = tests/scn/jobsig.c tests/scn/scn.h
+tests_scn_jobsig_CFLAGS = $(AM_CFLAGS) -pthread
+tests_scn_jobsig_LDFLAGS = -pthread
+REDTEAM_E2E_TESTS = \
+	tests/e2e/test_jobsig.py \
+	tests/e2e/test_attach_refuse.py \
+	tests/e2e/test_attach_real.py \
+	tests/e2e/test_output_broken.py \
+	tests/e2e/test_report_damaged.py
+TESTS += $(REDTEAM_E2E_TESTS)
+EXTRA_DIST += $(REDTEAM_E2E_TESTS)
+
+stress-redteam: zwatch $(check_PROGRAMS)
+	@for t in $(REDTEAM_E2E_TESTS); do \
+		ZWTEST_JOBSIG_RUNS=20 ZWTEST_ATTACH_REAL_RUNS=5 ZWTEST_DAMAGED_FULL=1 \
+		abs_top_builddir='$(abs_top_builddir)' \
+		abs_top_srcdir='$(abs_top_srcdir)' python3 $(srcdir)/$$t || exit 1; \
+	done
+stress: stress-redteam
+.PHONY: stress-redteam
