@@ -501,3 +501,13 @@ check-vm: zwatch
 	done; exit $$rc
 
 .PHONY: check-vm
+
+# --- VMs (issue 16): zwatch -p on pre-existing zombies and threads, as
+# one command (tests/scn/attach_preexisting launches target and zwatch),
+# so that tests/vm runs it too ---
+check_PROGRAMS += tests/scn/attach_preexisting
+tests_scn_attach_preexisting_SOURCES = tests/scn/attach_preexisting.c tests/scn/scn.h
+tests_scn_attach_preexisting_CFLAGS = $(AM_CFLAGS) -pthread
+tests_scn_attach_preexisting_LDFLAGS = -pthread
+TESTS += tests/e2e/test_attach_preexisting.py
+EXTRA_DIST += tests/e2e/test_attach_preexisting.py
