@@ -479,11 +479,13 @@ stress: stress-watch
 .PHONY: stress-watch
 # --- VMs (issue 16): make check-vm, not make check ---
 # The lifecycle scenarios of tests/vm/tests.list under zwatch in qemu
-# VMs running Debian's Linux 6.1, x86_64 and aarch64 (cross-built), their
-# JSON checked on the host by the same e2e tests (ZWTEST_REPLAY).  Needs
-# root the first time (apt-get); see tests/vm/run-vm.sh.  CHECK_VM_ARCHS
-# picks the architectures.
+# VMs running Debian's Linux 6.1 and 6.12 (bookworm-backports), x86_64
+# and aarch64 (cross-built), their JSON checked on the host by the same
+# e2e tests (ZWTEST_REPLAY).  Needs root the first time (apt-get); see
+# tests/vm/run-vm.sh.  CHECK_VM_ARCHS and CHECK_VM_KERNELS pick the
+# architectures and the kernels.
 CHECK_VM_ARCHS = x86_64 aarch64
+CHECK_VM_KERNELS = 6.1 6.12
 TESTS += tests/e2e/test_kfeatures.py
 EXTRA_DIST += \
 	tests/e2e/test_kfeatures.py \
@@ -496,7 +498,7 @@ check-vm: zwatch
 	$(MAKE) $(AM_MAKEFLAGS) $(check_PROGRAMS)
 	@rc=0; for a in $(CHECK_VM_ARCHS); do \
 		abs_top_builddir='$(abs_top_builddir)' abs_top_srcdir='$(abs_top_srcdir)' \
-			$(SHELL) $(srcdir)/tests/vm/run-vm.sh $$a; r=$$?; \
+			$(SHELL) $(srcdir)/tests/vm/run-vm.sh $$a $(CHECK_VM_KERNELS); r=$$?; \
 		if [ $$r != 0 ] && [ $$r != 77 ]; then rc=1; fi; \
 	done; exit $$rc
 
