@@ -513,3 +513,8 @@ tests_scn_attach_preexisting_CFLAGS = $(AM_CFLAGS) -pthread
 tests_scn_attach_preexisting_LDFLAGS = -pthread
 TESTS += tests/e2e/test_attach_preexisting.py
 EXTRA_DIST += tests/e2e/test_attach_preexisting.py
+# killrun: the kill-point tests of inject.c in a VM (test_inject_kill_vm.py,
+# run by make check-vm only: on the host test_inject_kill.py covers it).
+check_PROGRAMS += tests/scn/killrun
+tests_scn_killrun_SOURCES = tests/scn/killrun.c tests/scn/scn.h
+EXTRA_DIST += tests/e2e/test_inject_kill_vm.py
