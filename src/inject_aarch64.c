@@ -203,14 +203,6 @@ static int move_on(int tid, int sig, bool interrupt, long ns, int *status)
 	return WIFSTOPPED(*status) ? 0 : -ESRCH;
 }
 
-/* ret says the call is to be restarted (-ERESTARTSYS, -ERESTARTNOINTR,
- * -ERESTARTNOHAND, -ERESTART_RESTARTBLOCK). */
-static bool is_restart(long ret)
-{
-	return ret == -512 || ret == -513 || ret == -514 ||
-	       ret == -ERESTART_RESTARTBLOCK;
-}
-
 /* At an interrupt stop after E then X: fills in (registers, mask after
  * S, restart).  0, or -EOPNOTSUPP when this S will not do. */
 static int take_s(struct a64_injection *in, const struct a64_path *p)
@@ -234,10 +226,10 @@ static int take_s(struct a64_injection *in, const struct a64_path *p)
 /* Step 0: takes tid to an interrupt stop S right after a syscall entry
  * and exit of its own (see the head of this file).  0 there, in filled
  * in; -EINTR when it stopped where the caller must look (an event, a
- * signal, a group-stop, the exit of a wait that returned), -EOPNOTSUPP,
- * -ESRCH.  Only the stops it made itself (syscall stops, interrupts) are
- * passed through.  *status: the wait status of the stop it is in (or of
- * its exit). */
+ * signal, a group-stop), -EOPNOTSUPP, -ESRCH.  Only the stops it made
+ * itself (syscall stops, interrupts) are passed through: a wait that
+ * returned on the way is left in the registers (pc after the svc, x8,
+ * x0), where the caller finds it at the stop it is given back. */
 static int reach_s(struct a64_injection *in, int *status)
 {
 	struct a64_path p = { .entry = false };
@@ -261,10 +253,6 @@ static int reach_s(struct a64_injection *in, int *status)
 			err = move_on(tid, 0, true, 0, status);
 			break;
 		case PTRACE_SYSCALL_INFO_EXIT:
-			/* A wait that returned is the tracer's to see. */
-			if (*status && !is_restart(sc.ret) &&
-			    p.entry && (p.nr == SYS_wait4 || p.nr == SYS_waitid))
-				return -EINTR;
 			p.exit = p.entry;
 			p.ret = sc.ret;
 			/* Which call restart_syscall() would resume. */
