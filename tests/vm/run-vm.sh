@@ -28,7 +28,7 @@
 # Run from the build tree with abs_top_srcdir/abs_top_builddir set (the
 # make target does).  Environment: ZW_VM_KERNEL=PATH boots that kernel
 # image instead; ZW_VM_CACHE=DIR (default BUILD/tests/vm/cache);
-# ZW_VM_TIMEOUT=S (default 900) bounds the VM run; ZW_VM_TESTS="test_x
+# ZW_VM_TIMEOUT=S (default 1500) bounds each VM run; ZW_VM_TESTS="test_x
 # ..." runs only those.
 # Exit: 0 all passed, 1 a test failed, 77 skipped, 99 the harness broke.
 set -u
@@ -39,7 +39,7 @@ src=${abs_top_srcdir:?}
 build=${abs_top_builddir:?}
 work=$build/tests/vm/$arch
 cache=${ZW_VM_CACHE:-$build/tests/vm/cache}
-vmtimeout=${ZW_VM_TIMEOUT:-900}
+vmtimeout=${ZW_VM_TIMEOUT:-1500}
 
 case $arch in
 x86_64)
@@ -92,12 +92,14 @@ fi
 
 # --- 2. kernel and busybox, cached
 mkdir -p "$cache" "$work" || die "cannot create $cache or $work"
-fetch() {	# fetch PACKAGE[:ARCH] [APT-OPTIONS]: download, unpack into $cache/PACKAGE
-	local name=${1%%:*}
-	[ -d "$cache/$name" ] && return 0
-	(cd "$cache" && rm -f "${name}"_*.deb && apt-get ${2:-} download -q "$1" > /dev/null 2>&1 &&
-		dpkg-deb -x "${name}"_*.deb "$name.tmp" && mv "$name.tmp" "$name") ||
-		die "cannot download $1 (apt-get download)"
+fetch() {	# fetch PACKAGE:ARCH [APT-OPTIONS]: download, unpack into $cache/PACKAGE_ARCH
+	local name=${1%%:*} dir=$cache/${1%%:*}_${1##*:} dl=$cache/download.$$
+	[ -d "$dir" ] && return 0
+	# A directory per download: no other architecture's .deb matches.
+	rm -rf "$dl" "$dir.tmp" && mkdir -p "$dl" &&
+		(cd "$dl" && apt-get ${2:-} download -q "$1" > /dev/null 2>&1) &&
+		dpkg-deb -x "$dl/${name}"_*.deb "$dir.tmp" && mv "$dir.tmp" "$dir" &&
+		rm -rf "$dl" || die "cannot download $1 (apt-get download)"
 }
 # bookworm-backports, for that download only: its own sources list,
 # package lists and no binary caches (apt's global ones stay as they are).
@@ -126,16 +128,13 @@ kernel_of() {	# kernel_of SERIES: sets $kernel, that series' newest vmlinuz
 		cut -d' ' -f1 | sort -V | tail -n 1)
 	[ -n "$kpkg" ] || die "no $re in apt's lists"
 	fetch "$kpkg:$debarch" "$aptopts"
-	kernel=$(ls "$cache/$kpkg"/boot/vmlinuz-* | head -n 1)
+	kernel=$(ls "$cache/${kpkg}_$debarch"/boot/vmlinuz-* | head -n 1)
 }
 [ -n "${ZW_VM_KERNEL:-}" ] && kernels=custom
 for k in $kernels; do
 	[ "$k" = custom ] || kernel_of "$k"
 done
 fetch "busybox-static:$debarch"
-mv -f "$cache/busybox-static" "$cache/busybox-static-$debarch" 2> /dev/null
-[ -d "$cache/busybox-static-$debarch" ] ||
-	die "busybox-static:$debarch did not unpack"
 say "kernels: $kernels"
 
 # --- 3. zwatch and the scenario programs for ARCH
@@ -182,7 +181,7 @@ say "plan: $(wc -l < "$plan") commands from $(echo $tests | wc -w) tests ($(($(n
 root=$work/root
 rm -rf "$root" && mkdir -p "$root/bin" "$root/scn" "$root/lib" "$root/proc" \
 	"$root/sys" "$root/dev" "$root/tmp" "$root/etc" || die "cannot make $root"
-cp "$cache/busybox-static-$debarch/bin/busybox" "$root/bin/busybox" &&
+cp "$cache/busybox-static_$debarch/bin/busybox" "$root/bin/busybox" &&
 	ln -s busybox "$root/bin/sh" &&
 	ln "$root/bin/busybox" "$root/bin/true" &&
 	cp "$src/tests/vm/init.sh" "$root/init" && chmod +x "$root/init" &&
