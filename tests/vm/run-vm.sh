@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/vm/run-vm.sh ARCH [KERNEL...] - `make check-vm`: the lifecycle
 # scenarios under zwatch in qemu VMs (ARCH: x86_64 or aarch64), one per
-# KERNEL: 6.1 (Debian 12's, the default) or 6.12 (Debian's, from
+# KERNEL: 6.1 (Debian 12's) or 6.12 (Debian's, from
 # bookworm-backports: pidfd EPOLLHUP at release, 6.9+, and PIDFD_GET_INFO
 # are there), checked on the host by the same e2e tests
 # (tests/vm/tests.list) as `make check`.
@@ -34,7 +34,14 @@
 set -u
 arch=${1:?usage: run-vm.sh x86_64|aarch64 [6.1|6.12...]}
 shift
-kernels=${*:-6.1}
+# By default aarch64 boots both; x86_64 6.1 only: Debian's 6.12 amd64
+# kernel took a double fault in kmem_cache_alloc under qemu's TCG
+# (-cpu max) here, 20 s into the scenarios (make check-vm
+# CHECK_VM_KERNELS="6.1 6.12" asks for it anyway).
+case $arch in
+aarch64) kernels=${*:-6.1 6.12} ;;
+*) kernels=${*:-6.1} ;;
+esac
 src=${abs_top_srcdir:?}
 build=${abs_top_builddir:?}
 work=$build/tests/vm/$arch
