@@ -39,6 +39,8 @@ typedef struct user_regs_struct arch_regs;
 
 #define ARCH_REGSET(r) (r)
 #define ARCH_CAN_INJECT 1
+/* The call is run at a syscall-entry stop (inject.c's steps). */
+#define ARCH_INJECT_AT_ENTRY 1
 
 /* orig_rax already says whether a stop is in a syscall (-1: no). */
 static inline int arch_regs_complete(int tid, arch_regs *r)
@@ -108,6 +110,8 @@ static inline bool arch_is_native(const arch_regs *r)
 	{ 9, "\x48\xc7\xc0\x0f\x00\x00\x00\x0f\x05" }, \
 	{ 7, "\xb8\x0f\x00\x00\x00\x0f\x05" } }
 #define ARCH_SIGRETURN_SEQ_MAX 9
+/* x86_64's vdso has no rt_sigreturn. */
+#define ARCH_SIGRETURN_IN_VDSO 0
 
 /* The kernel's struct ucontext as rt_sigreturn reads it, at the stack
  * pointer (the rt_sigframe's return address is the 8 bytes below): flags,
@@ -241,11 +245,18 @@ struct arch_regs_aarch64 {
 typedef struct arch_regs_aarch64 arch_regs;
 
 #define ARCH_REGSET(r) (&(r)->u)
-/* Injection is not ported yet: aarch64 changes a syscall's number only
- * through NT_ARM_SYSTEM_CALL, and inject.c's sigreturn frame is x86's.
- * What needs it (the SA_NOCLDWAIT probe, --diagnose's handler) says it
- * could not. */
-#define ARCH_CAN_INJECT 0
+/* Injection has steps of its own (inject_aarch64.c): at a syscall stop
+ * the kernel shows x7 as 0 or 1 and drops writes to it, so the signal
+ * frame is written at an interrupt stop instead, where x7 is real. */
+#define ARCH_CAN_INJECT 1
+#define ARCH_INJECT_AT_ENTRY 0
+
+/* "mov x8, #139 (rt_sigreturn); svc #0": the vdso's
+ * __kernel_rt_sigreturn (glibc's handlers return through it), musl's
+ * __restore_rt, Go's runtime.sigreturn. */
+#define ARCH_SIGRETURN_SEQS { { 8, "\x68\x11\x80\xd2\x01\x00\x00\xd4" } }
+#define ARCH_SIGRETURN_SEQ_MAX 8
+#define ARCH_SIGRETURN_IN_VDSO 1
 
 int arch_regs_complete(int tid, arch_regs *r);
 

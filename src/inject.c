@@ -46,9 +46,14 @@
  * restart block rt_sigreturn resets; the fallback then makes the
  * interrupted call again from the start (write_frame).  Residual
  * assumptions are in doc/INTERNALS.md.
+ *
+ * This file holds those steps (x86_64) and what every architecture's
+ * steps share (inject_int.h); aarch64 has steps of its own, in
+ * inject_aarch64.c, for reasons given there.
  */
 #include "config.h"
 #include "inject.h"
+#include "inject_int.h"
 #include "killpoint.h"
 #include "procfs.h"
 #include "ptrace_util.h"
@@ -69,36 +74,12 @@
 
 #if ARCH_CAN_INJECT
 
-/* How long a thread may take to reach a system call (it may be busy in
- * user code) before we give up on it. */
-#define ENTRY_WAIT_NS 20000000L
 /* Bytes of executable mappings searched for a sigreturn sequence. */
 #define SCAN_MAX (64UL << 20)
-#define RED_ZONE 128
-
-/* The kernel's "restart through restart_syscall()" (not in errno.h). */
-#define ERESTART_RESTARTBLOCK 516
-
-struct injection {
-	int tid;
-	arch_regs regs;			/* at E: the thread's own */
-	long restarted;			/* the call restart_syscall resumes */
-	unsigned long frame;		/* the fallback frame's address */
-	unsigned long buf;		/* the call's buffer in the thread */
-};
-
-static bool is_entry_stop(int tid, int status)
-{
-	struct pt_syscall sc;
-
-	return WIFSTOPPED(status) && WSTOPSIG(status) == (SIGTRAP | 0x80) &&
-	       pt_syscall_info(tid, &sc) == 0 &&
-	       sc.op == PTRACE_SYSCALL_INFO_ENTRY;
-}
 
 /* waitpid for tid, giving up after ns nanoseconds (0: forever).  The
  * thread usually stops within microseconds: yield first, then nap. */
-static int wait_tid(int tid, int *status, long ns)
+int inject_wait_tid(int tid, int *status, long ns)
 {
 	struct timespec nap = { 0, 20000 };
 	long waited = 0;
@@ -128,17 +109,17 @@ static int wait_tid(int tid, int *status, long ns)
 
 /* A ptrace request on a stopped thread failed: ESRCH means it was killed
  * in our hands, and its exit is then on its way. */
-static int gone_if_killed(int tid, int err, int *status)
+int inject_gone(int tid, int err, int *status)
 {
 	if (err != -ESRCH)
 		return err;
-	wait_tid(tid, status, 0);
+	inject_wait_tid(tid, status, 0);
 	return -ESRCH;
 }
 
 /* The signal a restart of tid's current stop delivers as it came: that
  * of a signal-delivery stop, none for event, group and syscall stops. */
-static int stop_signal(int tid, const struct pt_syscall *sc)
+int inject_stop_signal(int tid, const struct pt_syscall *sc)
 {
 	siginfo_t si;
 
@@ -148,45 +129,6 @@ static int stop_signal(int tid, const struct pt_syscall *sc)
 	if (si.si_signo == SIGTRAP && si.si_code >= 0x100)
 		return 0;
 	return si.si_signo;
-}
-
-/* Step 0: brings tid to a syscall-entry stop.  0 there (*status: its
- * wait status if it moved); -EINTR if it stopped elsewhere or exited
- * first (*status says where; -ESRCH for an exit).  *restarted: the call
- * the kernel is to resume with restart_syscall(), if it is one. */
-static int reach_entry(int tid, int *status, long *restarted)
-{
-	struct pt_syscall sc;
-	arch_regs r;
-	int err = pt_syscall_info(tid, &sc);
-
-	if (err < 0)
-		return err;
-	if (sc.op == PTRACE_SYSCALL_INFO_ENTRY)
-		return 0;
-	if (sc.op == PTRACE_SYSCALL_INFO_SECCOMP)
-		return -EOPNOTSUPP;
-	err = pt_getregs(tid, &r);
-	if (err < 0)
-		return err;
-	if (arch_syscall_nr(&r) >= 0 &&
-	    arch_syscall_ret(&r) == -ERESTART_RESTARTBLOCK)
-		*restarted = arch_syscall_nr(&r);
-	err = pt_syscall(tid, stop_signal(tid, &sc));
-	if (err < 0)
-		return gone_if_killed(tid, err, status);
-	killpoint("inject-move");
-	err = wait_tid(tid, status, ENTRY_WAIT_NS);
-	if (err == -ETIMEDOUT) {
-		/* Busy in user code: stop it and give up. */
-		pt_interrupt(tid);
-		err = wait_tid(tid, status, 0);
-	}
-	if (err < 0)
-		return err;
-	if (!WIFSTOPPED(*status))
-		return -ESRCH;
-	return is_entry_stop(tid, *status) ? 0 : -EINTR;
 }
 
 /* ---- a sigreturn sequence in the thread's own program -------------------- */
@@ -231,7 +173,9 @@ static unsigned long scan_range(int pid, unsigned long start, size_t len)
 }
 
 /* The executable file mappings of pid, libc's first (where glibc keeps
- * __restore_rt), then the others; 0 if none has a sequence. */
+ * __restore_rt; on aarch64 the vdso's __kernel_rt_sigreturn, which
+ * glibc's handlers return through, comes first too), then the others;
+ * 0 if none has a sequence. */
 static unsigned long scan_maps(int pid)
 {
 	char path[64], line[4096 + 128];
@@ -247,10 +191,11 @@ static unsigned long scan_maps(int pid)
 			unsigned long start, end;
 			char perms[5];
 			bool libc = strstr(line, "/libc.so") || strstr(line, "/libc-") ||
-				    strstr(line, "ld-musl");
+				    strstr(line, "ld-musl") ||
+				    (ARCH_SIGRETURN_IN_VDSO && strstr(line, " [vdso]"));
 
 			if (sscanf(line, "%lx-%lx %4s", &start, &end, perms) != 3 ||
-			    perms[2] != 'x' || !strchr(line, '/') ||
+			    perms[2] != 'x' || (!strchr(line, '/') && !libc) ||
 			    libc != (pass == 0) || end - start > budget)
 				continue;
 			budget -= end - start;
@@ -263,7 +208,7 @@ static unsigned long scan_maps(int pid)
 
 /* Where pid has a sigreturn sequence, remembered per process and checked
  * again at every use (the pid may be reused, the program exec'd). */
-static unsigned long find_sigreturn(int pid)
+unsigned long inject_find_sigreturn(int pid)
 {
 	static struct {
 		int pid;
@@ -276,6 +221,66 @@ static unsigned long find_sigreturn(int pid)
 	cache[slot].pid = pid;
 	cache[slot].addr = scan_maps(pid);
 	return cache[slot].addr;
+}
+
+#endif	/* ARCH_CAN_INJECT */
+
+#if ARCH_CAN_INJECT && ARCH_INJECT_AT_ENTRY
+
+struct injection {
+	int tid;
+	arch_regs regs;			/* at E: the thread's own */
+	long restarted;			/* the call restart_syscall resumes */
+	unsigned long frame;		/* the fallback frame's address */
+	unsigned long buf;		/* the call's buffer in the thread */
+};
+
+static bool is_entry_stop(int tid, int status)
+{
+	struct pt_syscall sc;
+
+	return WIFSTOPPED(status) && WSTOPSIG(status) == (SIGTRAP | 0x80) &&
+	       pt_syscall_info(tid, &sc) == 0 &&
+	       sc.op == PTRACE_SYSCALL_INFO_ENTRY;
+}
+
+/* Step 0: brings tid to a syscall-entry stop.  0 there (*status: its
+ * wait status if it moved); -EINTR if it stopped elsewhere or exited
+ * first (*status says where; -ESRCH for an exit).  *restarted: the call
+ * the kernel is to resume with restart_syscall(), if it is one. */
+static int reach_entry(int tid, int *status, long *restarted)
+{
+	struct pt_syscall sc;
+	arch_regs r;
+	int err = pt_syscall_info(tid, &sc);
+
+	if (err < 0)
+		return err;
+	if (sc.op == PTRACE_SYSCALL_INFO_ENTRY)
+		return 0;
+	if (sc.op == PTRACE_SYSCALL_INFO_SECCOMP)
+		return -EOPNOTSUPP;
+	err = pt_getregs(tid, &r);
+	if (err < 0)
+		return err;
+	if (arch_syscall_nr(&r) >= 0 &&
+	    arch_syscall_ret(&r) == -ERESTART_RESTARTBLOCK)
+		*restarted = arch_syscall_nr(&r);
+	err = pt_syscall(tid, inject_stop_signal(tid, &sc));
+	if (err < 0)
+		return inject_gone(tid, err, status);
+	killpoint("inject-move");
+	err = inject_wait_tid(tid, status, ENTRY_WAIT_NS);
+	if (err == -ETIMEDOUT) {
+		/* Busy in user code: stop it and give up. */
+		pt_interrupt(tid);
+		err = inject_wait_tid(tid, status, 0);
+	}
+	if (err < 0)
+		return err;
+	if (!WIFSTOPPED(*status))
+		return -ESRCH;
+	return is_entry_stop(tid, *status) ? 0 : -EINTR;
 }
 
 /* ---- steps 1 to 3 --------------------------------------------------------- */
@@ -353,15 +358,15 @@ static int run_call(struct injection *in, const struct pt_call *call,
 	arch_load_call(&r, call->nr, args, sigreturn, in->frame);
 	err = pt_setregs(in->tid, &r);
 	if (err < 0)
-		return gone_if_killed(in->tid, err, status);
+		return inject_gone(in->tid, err, status);
 	killpoint("inject-regs");
 	err = pt_syscall(in->tid, 0);
 	if (err < 0)
-		return gone_if_killed(in->tid, err, status);
+		return inject_gone(in->tid, err, status);
 	killpoint("inject-call");
 	/* Nothing stops a thread between a syscall's entry and exit stops
 	 * but its death (seccomp's stop is excluded by check_thread). */
-	err = wait_tid(in->tid, status, 0);
+	err = inject_wait_tid(in->tid, status, 0);
 	if (err < 0)
 		return err;
 	if (!WIFSTOPPED(*status))
@@ -383,7 +388,7 @@ static int put_back(struct injection *in, const struct pt_call *call,
 	killpoint("inject-exit");
 	err = pt_getregs(in->tid, &r);
 	if (err < 0)
-		return gone_if_killed(in->tid, err, status);
+		return inject_gone(in->tid, err, status);
 	*ret = arch_syscall_ret(&r);
 	if (call->buf)
 		pt_read(in->tid, in->buf, call->buf, call->len);
@@ -391,13 +396,13 @@ static int put_back(struct injection *in, const struct pt_call *call,
 	arch_rewind_entry(&r);
 	err = pt_setregs(in->tid, &r);
 	if (err < 0)
-		return gone_if_killed(in->tid, err, status);
+		return inject_gone(in->tid, err, status);
 	killpoint("inject-restored");
 	err = pt_syscall(in->tid, 0);
 	if (err < 0)
-		return gone_if_killed(in->tid, err, status);
+		return inject_gone(in->tid, err, status);
 	killpoint("inject-back");
-	err = wait_tid(in->tid, status, 0);
+	err = inject_wait_tid(in->tid, status, 0);
 	if (err < 0)
 		return err;
 	return WIFSTOPPED(*status) ? 0 : -ESRCH;
@@ -423,7 +428,7 @@ static int inject_at_entry(int tid, const struct pt_call *call,
 	err = check_thread(tid, &in.regs, &blocked);
 	if (err < 0)
 		return err;
-	sigreturn = find_sigreturn(tid);
+	sigreturn = inject_find_sigreturn(tid);
 	if (!sigreturn)
 		return -EOPNOTSUPP;
 	err = write_frame(&in, call, blocked);
@@ -467,10 +472,11 @@ int pt_inject_call(int tid, const struct pt_call *call, long *ret,
 	return err;
 }
 
-#else	/* !ARCH_CAN_INJECT */
+#elif !ARCH_CAN_INJECT
 
-/* No injection on this architecture yet (aarch64): every caller has a
- * way to do without (the diagnosis says the handler is unknown). */
+/* No injection on this architecture: every caller has a way to do
+ * without (the diagnosis says the handler is unknown).  aarch64's is in
+ * inject_aarch64.c. */
 int pt_inject_call(int tid, const struct pt_call *call, long *ret,
 		   int *status)
 {

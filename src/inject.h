@@ -26,13 +26,17 @@ struct pt_call {
  * The call is made at a syscall-entry stop: if tid is in another stop it
  * is first resumed to its next system call (PTRACE_SYSCALL; the signal of
  * a signal-delivery stop is delivered, as it came); the thread's own call
- * is then made again afterwards.  The program's own code never runs on
- * our registers: see inject.c for why a tracer killed at any moment
- * leaves it whole.
+ * is then made again afterwards.  On aarch64 the thread's next call is
+ * made (or, if it would block, interrupted to be restarted) first, and
+ * the thread ends at an interrupt stop (PTRACE_EVENT_STOP) at the same
+ * place (inject_aarch64.c).  The program's own code never runs on our
+ * registers: see inject.c for why a tracer killed at any moment leaves
+ * it whole.
  *
  * Returns 0 when the call ran; -EINVAL for a bad buffer; -EOPNOTSUPP,
  * the call not made, when it cannot be done safely (a 32-bit,
- * seccomp-filtered or shadow-stack thread, no sigreturn sequence found,
+ * seccomp-filtered or shadow-stack (aarch64: guarded control stack)
+ * thread, no sigreturn sequence found,
  * no room on its stack, a restart_syscall() not seen interrupted);
  * -ESRCH when it exited; -EINTR (call not made) when it stopped
  * elsewhere first; other -errno when ptrace failed.  When *status is 0 the

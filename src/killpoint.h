@@ -8,7 +8,8 @@
  * Names: fork-event, exec-event, exit, sigchld-stop, syscall-stop,
  * detach, and the steps of an injection (inject.c): inject-move,
  * inject-entry, inject-frame, inject-regs, inject-call, inject-exit,
- * inject-restored, inject-back.  The variable is read once.
+ * inject-restored, inject-back; on aarch64 (inject_aarch64.c) also
+ * inject-args, inject-nr and inject-nonr.  The variable is read once.
  */
 #ifndef ZWATCH_KILLPOINT_H
 #define ZWATCH_KILLPOINT_H

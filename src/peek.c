@@ -93,6 +93,9 @@ void peek_note_status(struct peek *pk, int status)
 	}
 	if (WSTOPSIG(status) == (SIGTRAP | 0x80))
 		return;		/* a syscall-entry stop: still held */
+	/* An interrupt stop (where aarch64's injection ends): held too. */
+	if ((unsigned)status >> 16 == PTRACE_EVENT_STOP && WSTOPSIG(status) == SIGTRAP)
+		return;
 	pk->moved = true;
 	/* A signal's delivery stop: the signal is delivered at detach.  A
 	 * group-stop (PTRACE_EVENT_STOP): detaching leaves it stopped. */

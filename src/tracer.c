@@ -578,6 +578,11 @@ static struct resume dispatch_stop(struct tracer *tr, struct task *task,
 				reap_check_finished_wait(tr, task);
 			return linger_at_stop(tr, task, run);
 		}
+		/* aarch64's injection ends at an interrupt stop, after a
+		 * call of the thread's own that may have been a wait: its
+		 * result is in the registers (inject_aarch64.c). */
+		if (!ARCH_INJECT_AT_ENTRY && reap_wants_wait_watch(task->proc))
+			reap_check_finished_wait(tr, task);
 		return run;
 	case 0:
 		if (sig == (SIGTRAP | 0x80)) {

@@ -514,11 +514,15 @@ stress: stress-watch
 .PHONY: stress-watch
 # --- VMs (issue 16): make check-vm, not make check ---
 # The lifecycle scenarios of tests/vm/tests.list under zwatch in qemu
-# VMs running Debian's Linux 6.1, x86_64 and aarch64 (cross-built), their
-# JSON checked on the host by the same e2e tests (ZWTEST_REPLAY).  Needs
-# root the first time (apt-get); see tests/vm/run-vm.sh.  CHECK_VM_ARCHS
-# picks the architectures.
+# VMs running Debian's Linux 6.1 and 6.12 (bookworm-backports; aarch64
+# only by default), x86_64 and aarch64 (cross-built), their JSON checked
+# on the host by the same e2e tests (ZWTEST_REPLAY).  Needs root the
+# first time (apt-get); see
+# tests/vm/run-vm.sh.  CHECK_VM_ARCHS and CHECK_VM_KERNELS pick the
+# architectures and the kernels (empty: run-vm.sh's default, 6.1 and
+# 6.12 on aarch64, 6.1 on x86_64).
 CHECK_VM_ARCHS = x86_64 aarch64
+CHECK_VM_KERNELS =
 TESTS += tests/e2e/test_kfeatures.py
 EXTRA_DIST += \
 	tests/e2e/test_kfeatures.py \
@@ -531,7 +535,7 @@ check-vm: zwatch
 	$(MAKE) $(AM_MAKEFLAGS) $(check_PROGRAMS)
 	@rc=0; for a in $(CHECK_VM_ARCHS); do \
 		abs_top_builddir='$(abs_top_builddir)' abs_top_srcdir='$(abs_top_srcdir)' \
-			$(SHELL) $(srcdir)/tests/vm/run-vm.sh $$a; r=$$?; \
+			$(SHELL) $(srcdir)/tests/vm/run-vm.sh $$a $(CHECK_VM_KERNELS); r=$$?; \
 		if [ $$r != 0 ] && [ $$r != 77 ]; then rc=1; fi; \
 	done; exit $$rc
 
@@ -561,3 +565,17 @@ stress-redteam: zwatch $(check_PROGRAMS)
 	done
 stress: stress-redteam
 .PHONY: stress-redteam
+# --- VMs (issue 16): zwatch -p on pre-existing zombies and threads, as
+# one command (tests/scn/attach_preexisting launches target and zwatch),
+# so that tests/vm runs it too ---
+check_PROGRAMS += tests/scn/attach_preexisting
+tests_scn_attach_preexisting_SOURCES = tests/scn/attach_preexisting.c tests/scn/scn.h
+tests_scn_attach_preexisting_CFLAGS = $(AM_CFLAGS) -pthread
+tests_scn_attach_preexisting_LDFLAGS = -pthread
+TESTS += tests/e2e/test_attach_preexisting.py
+EXTRA_DIST += tests/e2e/test_attach_preexisting.py
+# killrun: the kill-point tests of inject.c in a VM (test_inject_kill_vm.py,
+# run by make check-vm only: on the host test_inject_kill.py covers it).
+check_PROGRAMS += tests/scn/killrun
+tests_scn_killrun_SOURCES = tests/scn/killrun.c tests/scn/scn.h
+EXTRA_DIST += tests/e2e/test_inject_kill_vm.py

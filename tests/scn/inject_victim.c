@@ -6,8 +6,8 @@
  * waits for the SIGCHLD, and leaves the child a zombie while it sleeps
  * 600 ms in raw read()s of timerfds and a raw nanosleep(), with known
  * values in the registers the kernel preserves (r8-r10, r12-r15, rbx,
- * the argument registers, xmm, and ymm upper halves with AVX) and
- * SIGUSR1 blocked.  A sleep cut short, EINTR or errno 516, a register or
+ * the argument registers, xmm, and ymm upper halves with AVX; on
+ * aarch64 x1-x7, x9-x11 and v16) and SIGUSR1 blocked.  A sleep cut short, EINTR or errno 516, a register or
  * the signal mask changed, or a second SIGCHLD is a harm.
  * With "threads" a second thread sleeps the same way meanwhile; with
  * "nanosleep" the nanosleep comes first, so that the injection lands at
@@ -120,6 +120,46 @@ static int vec_kept(long nr, long a0, long a1, long a2, long *ret)
 		return ymm_kept(nr, a0, a1, a2, ret);
 	return regs_kept(nr, a0, a1, a2, ret);
 }
+#elif defined(__aarch64__)
+/* nr(a0, a1, a2) by svc, with known values in the registers the kernel
+ * keeps: x1-x7 (x7 above all: at a syscall stop a tracer sees and
+ * writes a stand-in), x9-x11, and both halves of v16 (asm takes at
+ * most 30 operands). */
+static int regs_kept(long nr, long a0, long a1, long a2, long *ret)
+{
+	register long x8 __asm__("x8") = nr;
+	register long x0 __asm__("x0") = a0;
+	register long x1 __asm__("x1") = a1;
+	register long x2 __asm__("x2") = a2;
+	register uint64_t x3 __asm__("x3") = 0x0303030303030303;
+	register uint64_t x4 __asm__("x4") = 0x0404040404040404;
+	register uint64_t x5 __asm__("x5") = 0x0505050505050505;
+	register uint64_t x6 __asm__("x6") = 0x0606060606060606;
+	register uint64_t x7 __asm__("x7") = 0x0707070707070707;
+	register uint64_t x9 __asm__("x9") = 0x0909090909090909;
+	register uint64_t x10 __asm__("x10") = 0x1010101010101010;
+	register uint64_t x11 __asm__("x11") = 0x1111111111111111;
+	uint64_t lo = 0x7777777777777777, hi = 0x6666666666666666, lo_o, hi_o;
+
+	__asm__ volatile("fmov d16, %[lo]\n\t"
+			 "mov v16.d[1], %[hi]\n\t"
+			 "svc #0\n\t"
+			 "fmov %[lo_o], d16\n\t"
+			 "mov %[hi_o], v16.d[1]\n\t"
+			 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4),
+			   "+r"(x5), "+r"(x6), "+r"(x7), "+r"(x9), "+r"(x10),
+			   "+r"(x11),
+			   [lo_o] "=&r"(lo_o), [hi_o] "=&r"(hi_o)
+			 : "r"(x8), [lo] "r"(lo), [hi] "r"(hi)
+			 : "memory", "v16");
+	*ret = x0;
+	return x1 == a1 && x2 == a2 && x3 == 0x0303030303030303 &&
+	       x4 == 0x0404040404040404 && x5 == 0x0505050505050505 &&
+	       x6 == 0x0606060606060606 && x7 == 0x0707070707070707 &&
+	       x9 == 0x0909090909090909 && x10 == 0x1010101010101010 &&
+	       x11 == 0x1111111111111111 && lo_o == lo && hi_o == hi;
+}
+#define vec_kept regs_kept
 #else
 static int regs_kept(long nr, long a0, long a1, long a2, long *ret)
 {
