@@ -624,13 +624,20 @@ bool reap_parent_watched(const struct proc *p)
 	return true;
 }
 
-/* Has the zombie p been released?  Its pidfd says, or kill(). */
-static bool is_released(const struct proc *p)
+/* The pidfd's poll bits: POLLIN once p is a zombie (its parent was
+ * notified), POLLHUP too once it is released; 0 before either. */
+static short pidfd_state(const struct proc *p)
 {
 	struct pollfd pfd = { .fd = p->pidfd, .events = POLLIN };
 
+	return poll(&pfd, 1, 0) == 1 ? pfd.revents : 0;
+}
+
+/* Has the zombie p been released?  Its pidfd says, or kill(). */
+static bool is_released(const struct proc *p)
+{
 	if (p->pidfd >= 0)
-		return poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP);
+		return pidfd_state(p) & POLLHUP;
 	return kill(p->pid, 0) < 0 && errno == ESRCH;
 }
 
@@ -836,11 +843,32 @@ static int probe_nocldwait(struct task *task, const siginfo_t *si,
 	return task->proc->nocldwait;
 }
 
+static void polled_fast_release(struct tracer *tr, struct proc *c)
+{
+	if (is_released(c))
+		reap_released(tr, c, now(tr), true);
+}
+
+/* Only a zombie the kernel has notified its parent of is past the point
+ * where SA_NOCLDWAIT releases it (exit_notify, after its exit stop). */
+static void pidfd_fast_release(struct tracer *tr, struct proc *c)
+{
+	short ev = pidfd_state(c);
+
+	if (ev & POLLHUP)
+		reap_released(tr, c, now(tr), true);
+	else if (ev & POLLIN)
+		c->fast_checked = true;
+}
+
 /* The parent is at a SIGCHLD stop, and no wait of its took them: its
  * children let go at their exit stop (whose waits were watched from
  * before they were zombies) that are released already were released the
  * moment they became zombies, by the kernel (SA_NOCLDWAIT) or by a reap
- * no system call shows (io_uring): settled as fast releases below. */
+ * no system call shows (io_uring): settled as fast releases below.  One
+ * found a zombie, unreleased, was not autoreaped, and its pidfd watches
+ * it from now on: not asked again, or a horde of zombies costs a poll()
+ * each at every SIGCHLD stop. */
 static void note_fast_detached(struct tracer *tr, struct proc *parent)
 {
 	struct list_link *pos, *n;
@@ -848,12 +876,14 @@ static void note_fast_detached(struct tracer *tr, struct proc *parent)
 	list_for_each_safe(pos, n, &parent->children) {
 		struct proc *c = container_of(pos, struct proc, sibling);
 
-		if (!c->detached || !c->exited)
+		if (!c->detached || !c->exited || c->fast_checked)
 			continue;
 		if (c->release == REL_PENDING)
 			c->maybe_autoreap = true;
-		else if (is_released(c))
-			reap_released(tr, c, now(tr), true);
+		else if (c->pidfd < 0)
+			polled_fast_release(tr, c);
+		else
+			pidfd_fast_release(tr, c);
 	}
 }
 

@@ -75,6 +75,8 @@ struct proc {
 	double released_at;
 	double release_deadline;
 	bool maybe_autoreap;
+	bool fast_checked;	/* seen an unreleased zombie at a SIGCHLD
+				 * stop of its parent: not autoreaped */
 	double orphaned_at;	/* its parent, forgotten now, died then; or 0 */
 	bool adopted_unseen;	/* released by an adopter /proc did not name */
 	bool stays;		/* reap_parent_stays() at its exit stop */
