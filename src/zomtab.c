@@ -403,6 +403,28 @@ static void on_autoreap(struct zomtab *zt, const struct pcn_event *ev)
 	zombie_alert_release(zt->cfg.releases, &z, ev->ts, REAPER_AUTOREAP, true);
 }
 
+/* An entry a census made (from /proc, while this exit event still waited
+ * in the socket) for the zombie this event is about: its pid cannot have
+ * been reused while its pidfd shows it unreleased. */
+static bool same_death(const struct zomtab *zt, const struct zombie *z)
+{
+	return z->estimated && z->pidfd >= 0 && zt->hup_works &&
+	       !(pidfd_state(z->pidfd) & POLLHUP);
+}
+
+/* The event gives the exact exit time the census could only estimate;
+ * the census counted the exit only after a loss (census_adopt). */
+static void census_entry_confirmed(struct zomtab *zt, struct zombie *z,
+				   const struct pcn_event *ev)
+{
+	z->exit_ts = ev->ts;
+	z->exit_code = (int)ev->exit_code;
+	z->estimated = false;
+	if (!z->counted)
+		metrics_exit(zt->m, z->series, (int)ev->exit_code);
+	z->counted = true;
+}
+
 /* A thread group's leader exited: it is a zombie now, or once its last
  * thread exits, or it was released before we could look. */
 static void on_leader_exit(struct zomtab *zt, const struct pcn_event *ev)
@@ -411,6 +433,10 @@ static void on_leader_exit(struct zomtab *zt, const struct pcn_event *ev)
 	struct parent_info *p;
 	double now;
 
+	if (z && same_death(zt, z)) {
+		census_entry_confirmed(zt, z, ev);
+		return;
+	}
 	if (z)	/* a stale entry of a reused pid: its release is past */
 		zombie_released(zt, z, clock_now());
 	if (ev->ptgid == 0) {
@@ -613,6 +639,7 @@ static void census_adopt(struct zomtab *zt, const struct census_proc *cp,
 		return;
 	}
 	zombie_insert(zt, z);
+	z->counted = after_loss;
 	if (after_loss)
 		metrics_exit(zt->m, p->series, cp->exit_code);
 }

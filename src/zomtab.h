@@ -33,6 +33,7 @@ struct zombie {
 	double exit_ts;		/* CLOCK_MONOTONIC seconds */
 	bool exited;		/* the whole thread group: a zombie now */
 	bool estimated;		/* exit_ts from /proc/PID/sched (census) */
+	bool counted;		/* its exit is in the metrics already */
 	bool adopter_init;	/* parent is a pid namespace's init */
 	bool alerted;		/* --max-zombie-age line written */
 	bool dead;		/* released; freed at zomtab_batch_end() */
