@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "kfeatures.h"
+#include "util.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -30,7 +31,7 @@ static int pidfd_open(pid_t pid)
  * pending afterwards, as for any child. */
 static bool probe_pidfd_release(void)
 {
-	struct pollfd pfd = { .events = POLLIN };
+	int fd;
 	pid_t pid = fork();
 	bool hup;
 
@@ -38,13 +39,13 @@ static bool probe_pidfd_release(void)
 		return false;
 	if (pid == 0)
 		_exit(0);
-	pfd.fd = pidfd_open(pid);
+	fd = pidfd_open(pid);
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
-	if (pfd.fd < 0)
+	if (fd < 0)
 		return false;
-	hup = poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP);
-	close(pfd.fd);
+	hup = pidfd_state(fd) & POLLHUP;
+	close(fd);
 	return hup;
 }
 

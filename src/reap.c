@@ -9,6 +9,7 @@
 #include "diagnose.h"
 #include "event.h"
 #include "ptrace_util.h"
+#include "util.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -624,20 +625,11 @@ bool reap_parent_watched(const struct proc *p)
 	return true;
 }
 
-/* The pidfd's poll bits: POLLIN once p is a zombie (its parent was
- * notified), POLLHUP too once it is released; 0 before either. */
-static short pidfd_state(const struct proc *p)
-{
-	struct pollfd pfd = { .fd = p->pidfd, .events = POLLIN };
-
-	return poll(&pfd, 1, 0) == 1 ? pfd.revents : 0;
-}
-
 /* Has the zombie p been released?  Its pidfd says, or kill(). */
 static bool is_released(const struct proc *p)
 {
 	if (p->pidfd >= 0)
-		return pidfd_state(p) & POLLHUP;
+		return pidfd_state(p->pidfd) & POLLHUP;
 	return kill(p->pid, 0) < 0 && errno == ESRCH;
 }
 
@@ -853,7 +845,7 @@ static void polled_fast_release(struct tracer *tr, struct proc *c)
  * where SA_NOCLDWAIT releases it (exit_notify, after its exit stop). */
 static void pidfd_fast_release(struct tracer *tr, struct proc *c)
 {
-	short ev = pidfd_state(c);
+	short ev = pidfd_state(c->pidfd);
 
 	if (ev & POLLHUP)
 		reap_released(tr, c, now(tr), true);

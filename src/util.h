@@ -35,4 +35,9 @@ double clock_now(void);
  * INT_MAX ms (24.8 days) gives INT_MAX. */
 int seconds_to_ms_ceil(double seconds);
 
+/* A pidfd's poll bits now: POLLIN once its process is a zombie (the
+ * whole group exited, the parent notified), POLLHUP too once it is
+ * released (Linux 6.9+); 0 before either. */
+short pidfd_state(int fd);
+
 #endif

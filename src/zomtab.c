@@ -216,16 +216,6 @@ static void zombie_set_parent(struct zomtab *zt, struct zombie *z, int parent)
 	z->adopter_init = parent != z->orig_parent && census_is_ns_init(parent);
 }
 
-/* Whether the pidfd says the group has exited (readable) or is released
- * (hung up) already: one poll() saves an epoll round trip per exit in
- * the common case of a single-threaded process. */
-static short pidfd_state(int fd)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-
-	return poll(&p, 1, 0) == 1 ? p.revents : 0;
-}
-
 /* Whether a polled zombie is gone; marks it exited once its whole
  * group has (a Z leader with other threads is a pthread_exit() one). */
 static bool poll_gone(struct zombie *z)
@@ -272,6 +262,8 @@ static int zombie_watch(struct zomtab *zt, struct zombie *z, bool exited)
 	fd = (int)syscall(SYS_pidfd_open, z->pid, 0);
 	if (fd < 0)
 		return errno == ESRCH ? -ESRCH : zombie_poll_instead(zt, z, exited);
+	/* One poll() saves an epoll round trip per exit in the common case
+	 * of a single-threaded process. */
 	state = exited ? POLLIN : pidfd_state(fd);
 	if (zt->hup_works && (state & POLLHUP)) {
 		close(fd);
