@@ -250,6 +250,9 @@ def check_run(t, s):
     w = watchtest.Watch(t, [], name="unit",
                         cmd=["unshare", "-m", "sh", "-c", script])
     leaker = None
+    # A cgroup of its own: its labels are not shared with other tests'
+    # watch_leaker (test_watch_restart's 4 exits, when run beside it).
+    cg = watchtest.Cgroup(t, "zwtest-watch-unit")
     try:
         w.wait_http(port, 30)
         # unshare, sh, prlimit, setpriv and syscall_filter each exec the
@@ -272,9 +275,9 @@ def check_run(t, s):
              'zwatch_info{source="connector"}')
         leaker = subprocess.Popen(
             [zwtest.scn("watch_leaker"), "3", str(HOLD_MS), "500", "7"],
-            stdout=subprocess.PIPE, text=True)
+            stdout=subprocess.PIPE, preexec_fn=cg.preexec(), text=True)
         pids = {int(leaker.stdout.readline().split()[1]) for _ in range(3)}
-        lab = {"parent": "watch_leaker", "cgroup": watchtest.own_cgroup()}
+        lab = {"parent": "watch_leaker", "cgroup": cg.path}
 
         def scrape():
             return watchtest.parse_metrics(
@@ -315,6 +318,7 @@ def check_run(t, s):
             leaker.kill()
             leaker.wait()
         t.eq(w.stop(), 0, "exit status after SIGTERM")
+        cg.close()
 
 
 def test(t):
