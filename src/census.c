@@ -45,21 +45,6 @@ int census_scan(void (*fn)(const struct census_proc *p, void *arg), void *arg)
 	return n;
 }
 
-double census_exit_time(int pid)
-{
-	char path[64], buf[4096];
-	const char *s;
-
-	snprintf(path, sizeof(path), "/proc/%d/sched", pid);
-	if (procfs_read(path, buf, sizeof(buf)) < 0)
-		return NAN;
-	s = strstr(buf, "se.exec_start");
-	if (!s || !(s = strchr(s, ':')))
-		return NAN;
-	/* milliseconds with six decimals, from the scheduler clock */
-	return strtod(s + 1, NULL) / 1e3;
-}
-
 int census_cgroup(int pid, char *buf, size_t len)
 {
 	char path[64], text[4096];

@@ -19,12 +19,6 @@ struct census_proc {
  * or -errno if /proc cannot be read. */
 int census_scan(void (*fn)(const struct census_proc *p, void *arg), void *arg);
 
-/* When a zombie exited, CLOCK_MONOTONIC seconds: se.exec_start of its
- * /proc/PID/sched (the last time it ran, which for a zombie is its exit;
- * the scheduler clock, within ~2 ms of CLOCK_MONOTONIC here).  NAN
- * without CONFIG_SCHED_DEBUG or if the process is gone. */
-double census_exit_time(int pid);
-
 /* Its cgroup v2 path ("/system.slice/x.service") into buf, truncated to
  * len; 0 or -errno. */
 int census_cgroup(int pid, char *buf, size_t len);

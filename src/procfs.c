@@ -94,6 +94,7 @@ int procfs_stat_fd(int fd, struct proc_stat *st)
 	st->sig_blocked = 0;
 	st->num_threads = 0;
 	st->sig_ignore = 0;
+	st->processor = -1;
 	/* Fields are numbered from 1; field 3 is the state. */
 	p = close_paren + 2;
 	for (field = 3; p && *p; field++) {
@@ -109,6 +110,8 @@ int procfs_stat_fd(int fd, struct proc_stat *st)
 			st->num_threads = atoi(p);
 		else if (field == 33)
 			st->sig_ignore = strtoull(p, NULL, 10);
+		else if (field == 39)
+			st->processor = atoi(p);
 		else if (field == 52)
 			st->exit_code = atoi(p);
 		p = strchr(p, ' ');

@@ -16,6 +16,7 @@ struct proc_stat {
 	unsigned long long sig_blocked;	/* field 32: blocked signals */
 	int num_threads;	/* field 20 */
 	unsigned long long sig_ignore;	/* field 33: ignored signals */
+	int processor;		/* field 39: the CPU it last ran on */
 };
 
 /* A whole small /proc file, NUL-terminated; its length or -errno. */

@@ -2,6 +2,7 @@
 #include "config.h"
 #include "zombies.h"
 #include "procfs.h"
+#include "schedclock.h"
 #include "util.h"
 #include "yama.h"
 
@@ -17,23 +18,10 @@
 
 double zombie_age(int pid)
 {
-	char path[64], buf[4096], *p;
-	struct timespec now;
-	double ms;
+	double t = schedclock_last_run(pid);
 
-	snprintf(path, sizeof(path), "/proc/%d/sched", pid);
-	if (procfs_read(path, buf, sizeof(buf)) <= 0)
-		return NAN;
-	p = strstr(buf, "se.exec_start");
-	if (!p || !(p = strchr(p, ':')))
-		return NAN;
-	ms = strtod(p + 1, NULL);
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (!(ms > 0))
-		return NAN;
 	/* A hair below zero when it exited as we read. */
-	return fmax(0, (double)now.tv_sec + (double)now.tv_nsec / 1e9 -
-		       ms / 1e3);
+	return isnan(t) ? NAN : fmax(0, clock_now() - t);
 }
 
 /* "NSpid:\t4121\t3\n" into z->nspid. */

@@ -1,12 +1,10 @@
 /* zombies.h - every zombie in /proc, with what /proc knows of it: its
  * parent, wait status, pids in each pid namespace, and its age.
  *
- * The age: /proc has no exit time, but a zombie never runs again after
- * its exit, so se.exec_start in /proc/PID/sched (the scheduler clock at
- * its last run, in ms) is its exit; CLOCK_MONOTONIC now minus it is the
- * age, within a few ms (measured: 1.5 ms at 1, 2 and 3 s; the tests hold
- * it to ZOMBIE_AGE_BOUND).  Without CONFIG_SCHED_DEBUG there is no sched
- * file and the age is NAN: unknown, never guessed.
+ * The age: now minus its last run, which is its exit (schedclock.h),
+ * within a few ms (measured: 1.5 ms at 1, 2 and 3 s; the tests hold it to
+ * ZOMBIE_AGE_BOUND).  Without CONFIG_SCHED_DEBUG there is no sched file
+ * and the age is NAN: unknown, never guessed.
  */
 #ifndef ZWATCH_ZOMBIES_H
 #define ZWATCH_ZOMBIES_H

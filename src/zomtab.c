@@ -22,6 +22,7 @@
 #include "zomtab.h"
 
 #include "census.h"
+#include "schedclock.h"
 #include "intmap.h"
 #include "procfs.h"
 #include "util.h"
@@ -623,7 +624,7 @@ static void census_adopt(struct zomtab *zt, const struct census_proc *cp,
 		return;
 	z = zombie_new(zt, cp->pid, cp->ppid, p);
 	z->exit_code = cp->exit_code;
-	t = census_exit_time(cp->pid);
+	t = schedclock_last_run(cp->pid);
 	z->estimated = true;
 	z->exit_ts = isnan(t) ? clock_now() : t;
 	if (zombie_watch(zt, z, true) < 0) {
