@@ -26,8 +26,6 @@
 #endif
 #define PF_EXITING 0x4
 #define PF_SIGNALED 0x400	/* set as a fatal signal ends it, before PF_EXITING */
-/* /proc/PID/stat descriptors kept open for parents (see stat_of). */
-#define MAX_STAT_FDS 256
 
 /* /proc/PID/stat, through a descriptor kept open for a tracked process:
  * a parent's SigIgn is read at each child's exit, and opening the file
@@ -304,6 +302,11 @@ void reap_attribute_unseen(struct tracer *tr, struct proc *p)
 		reap_finish(tr, p, t, 0, 0, ZW_REAPER_NONE, NULL, NULL);
 		return;
 	}
+	/* Found (-p) with parent 0 in /proc: being released right then. */
+	if (p->parent <= 0) {
+		reap_finish(tr, p, t, 0, 0, ZW_REAPER_NONE, NULL, NULL);
+		return;
+	}
 	if (!parent && p->orphaned_at > 0 && p->orphaned_at < t &&
 	    !p->maybe_autoreap) {
 		reap_finish(tr, p, t, 0, 0, ZW_REAPER_NONE, NULL, NULL);
@@ -369,6 +372,10 @@ bool reap_watch(struct tracer *tr, struct proc *p, bool at_exit)
 		p->parent_dying = false;	/* proves nothing now */
 		reap_released(tr, p, now(tr), at_exit);
 		return false;
+	}
+	if (fd >= 0 && tr->tasks.pidfds >= tr->tasks.max_pidfds) {
+		close(fd);	/* keep descriptors for /proc and the output */
+		fd = -1;
 	}
 	if (fd < 0 || !tr->have_pidfd) {
 		/* EMFILE and friends, or an old kernel: poll this one. */
@@ -835,22 +842,48 @@ static int probe_nocldwait(struct task *task, const siginfo_t *si,
 	return task->proc->nocldwait;
 }
 
-static void polled_fast_release(struct tracer *tr, struct proc *c)
+enum zombie_state { ZS_EXITING, ZS_ZOMBIE, ZS_RELEASED };
+
+/* Where c, let go at its exit stop, is now, as /proc says: state Z (a
+ * zombie the kernel has notified its parent of), X (EXIT_DEAD: being
+ * released), gone, or still exiting.  Out of descriptors, kill() tells a
+ * release only. */
+static enum zombie_state proc_zombie_state(const struct proc *c)
 {
-	if (is_released(c))
-		reap_released(tr, c, now(tr), true);
+	struct proc_stat st;
+	int err = procfs_stat(c->pid, &st);
+
+	if (err == -ENOENT || err == -ESRCH || (err == 0 && st.state == 'X'))
+		return ZS_RELEASED;
+	if (err == 0)
+		return st.state == 'Z' ? ZS_ZOMBIE : ZS_EXITING;
+	return is_released(c) ? ZS_RELEASED : ZS_EXITING;
 }
 
-/* Only a zombie the kernel has notified its parent of is past the point
- * where SA_NOCLDWAIT releases it (exit_notify, after its exit stop). */
-static void pidfd_fast_release(struct tracer *tr, struct proc *c)
+/* The same from c's pidfd, if it has one: POLLIN from exit_notify on,
+ * POLLHUP once released.  (POLLIN also while EXIT_DEAD.) */
+static enum zombie_state zombie_state(const struct proc *c)
 {
-	short ev = pidfd_state(c->pidfd);
+	short ev;
 
-	if (ev & POLLHUP)
-		reap_released(tr, c, now(tr), true);
-	else if (ev & POLLIN)
-		c->fast_checked = true;
+	if (c->pidfd < 0)
+		return proc_zombie_state(c);
+	ev = pidfd_state(c->pidfd);
+	return ev & POLLHUP ? ZS_RELEASED : ev & POLLIN ? ZS_ZOMBIE : ZS_EXITING;
+}
+
+/* exit_notify makes the zombie and, under SA_NOCLDWAIT, marks it
+ * EXIT_DEAD at once, inside one hold of the tasklist lock, and releases it
+ * just after; a pidfd and /proc read the state without the lock, so a
+ * zombie seen there can be an instant from its release.  A wait takes the
+ * lock: once one has returned, /proc's Z is a zombie to stay until someone
+ * reaps it.  (c is not our child any more: the wait only fails, ECHILD.) */
+static enum zombie_state settled_zombie_state(const struct proc *c)
+{
+	siginfo_t si;
+
+	waitid(P_PID, (id_t)c->pid, &si, WEXITED | WNOHANG | WNOWAIT | __WALL);
+	return proc_zombie_state(c);
 }
 
 /* The parent is at a SIGCHLD stop, and no wait of its took them: its
@@ -860,22 +893,28 @@ static void pidfd_fast_release(struct tracer *tr, struct proc *c)
  * no system call shows (io_uring): settled as fast releases below.  One
  * found a zombie, unreleased, was not autoreaped, and its pidfd watches
  * it from now on: not asked again, or a horde of zombies costs a poll()
- * each at every SIGCHLD stop. */
+ * each at every SIGCHLD stop.  One still exiting is asked at the next. */
 static void note_fast_detached(struct tracer *tr, struct proc *parent)
 {
 	struct list_link *pos, *n;
 
-	list_for_each_safe(pos, n, &parent->children) {
-		struct proc *c = container_of(pos, struct proc, sibling);
+	list_for_each_safe(pos, n, &parent->unchecked) {
+		struct proc *c = container_of(pos, struct proc, unchecked_link);
+		enum zombie_state zs;
 
-		if (!c->detached || !c->exited || c->fast_checked)
+		if (!c->exited)
 			continue;
-		if (c->release == REL_PENDING)
+		if (c->release == REL_PENDING) {
 			c->maybe_autoreap = true;
-		else if (c->pidfd < 0)
-			polled_fast_release(tr, c);
-		else
-			pidfd_fast_release(tr, c);
+			continue;
+		}
+		zs = zombie_state(c);
+		if (zs == ZS_ZOMBIE && parent->nocldwait != 0)
+			zs = settled_zombie_state(c);
+		if (zs == ZS_RELEASED)
+			reap_released(tr, c, now(tr), true);
+		else if (zs == ZS_ZOMBIE)
+			tasks_checked(c);
 	}
 }
 

@@ -97,6 +97,7 @@ struct proc *tasks_add_proc(struct tasks *t, int pid, int parent)
 	list_init(&p->threads);
 	list_init(&p->children);
 	list_init(&p->unwatched);
+	list_init(&p->unchecked);
 	intmap_put(&t->by_pid, pid, p);
 	tasks_set_parent(t, p, parent);
 	return p;
@@ -175,7 +176,10 @@ void tasks_del_proc(struct tasks *t, struct proc *p)
 		list_del(pos);
 	list_for_each_safe(pos, n, &p->unwatched)
 		list_del(pos);
+	list_for_each_safe(pos, n, &p->unchecked)
+		list_del(pos);
 	list_del(&p->unwatched_link);
+	list_del(&p->unchecked_link);
 	list_del(&p->sibling);
 	list_del(&p->pending);
 	list_del(&p->held);
@@ -194,14 +198,34 @@ void tasks_defer_watch(struct proc *parent, struct proc *p)
 	list_add_tail(&parent->unwatched, &p->unwatched_link);
 }
 
+void tasks_uncheck(struct tasks *t, struct proc *p)
+{
+	struct proc *parent = tasks_proc(t, p->parent);
+
+	list_del(&p->unchecked_link);
+	if (parent && !p->fast_checked)
+		list_add_tail(&parent->unchecked, &p->unchecked_link);
+}
+
+void tasks_checked(struct proc *p)
+{
+	p->fast_checked = true;
+	list_del(&p->unchecked_link);
+}
+
 void tasks_set_parent(struct tasks *t, struct proc *p, int parent)
 {
 	struct proc *pp = tasks_proc(t, parent);
 
 	list_del(&p->sibling);
 	list_del(&p->unwatched_link);
+	list_del(&p->unchecked_link);
 	p->parent = parent;
 	p->parent_dying = false;
 	if (pp)
 		list_add(&pp->children, &p->sibling);
+	/* An adopter's SIGCHLD stops check an adopted zombie, as its
+	 * parent's did (SA_NOCLDWAIT releases it at the adoption too). */
+	if (pp && p->detached && !p->fast_checked)
+		list_add_tail(&pp->unchecked, &p->unchecked_link);
 }

@@ -56,6 +56,8 @@ struct proc {
 	int status;		/* wait status of its last thread */
 	bool exited;		/* every thread is gone: it is a zombie */
 	bool traced;		/* its threads are (or were) ptrace'd by us */
+	bool stopped_once;	/* one of them has stopped for us: it was not
+				 * already exiting when seized */
 	bool quiet_reaper;	/* it reaps where we have no stop: interrupt it */
 	bool sigblk_checked;	/* looked once whether it blocks SIGCHLD */
 	bool threaded;		/* has had more than one thread */
@@ -96,6 +98,10 @@ struct proc {
 	 * yet: its own next signal stop shows it (reap_defer_watch). */
 	struct list_link unwatched;
 	struct list_link unwatched_link;	/* in the parent's unwatched */
+	/* Its zombies let go at their exit stop and not fast_checked yet:
+	 * its SIGCHLD stops look at these only, not at every child. */
+	struct list_link unchecked;
+	struct list_link unchecked_link;	/* in the parent's unchecked */
 };
 
 struct tasks {
@@ -111,6 +117,7 @@ struct tasks {
 	int live_threads;
 	int stat_fds;		/* procs with a stat_fd */
 	int pidfds;		/* procs with a pidfd */
+	int max_pidfds;		/* beyond these, zombies are polled */
 };
 
 void tasks_init(struct tasks *t);
@@ -137,6 +144,10 @@ void tasks_unwatch(struct tasks *t, struct proc *p);
 /* p's release is to be watched from its parent's next stop on; done
  * with unwatched (in the parent's list) and tasks_watch_*. */
 void tasks_defer_watch(struct proc *parent, struct proc *p);
+/* p, let go at its exit stop, is to be fast-checked at its parent's
+ * SIGCHLD stops (reap.c's note_fast_detached) until tasks_checked(). */
+void tasks_uncheck(struct tasks *t, struct proc *p);
+void tasks_checked(struct proc *p);
 /* Moves p under a new parent (which may be untracked); a deferred watch
  * is dropped (the caller watches p if it has to). */
 void tasks_set_parent(struct tasks *t, struct proc *p, int parent);

@@ -34,6 +34,7 @@
 #include "yama.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <linux/sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -304,17 +305,25 @@ static void reparent_children(struct tracer *tr, struct proc *p)
 	list_for_each_safe(pos, n, &p->children) {
 		struct proc *c = container_of(pos, struct proc, sibling);
 		int to = known ? known : likely_adopter(tr, p);
+		bool not_p;
 
 		/* One released meanwhile was p's to release (it was settled
 		 * at p's exit stop, or waits for the stop of p's wait);
 		 * unless after p's exit stop, where p waited no more: then
 		 * the adopter took it (dumb-init as a namespace's init
 		 * reaps an orphan handed to it while p was still a zombie
-		 * we had not collected). */
-		if (c->exited && to && (c->release == REL_NONE ||
-		    (c->release == REL_PENDING && p->exit_stop_t > 0 &&
-		     c->released_at >= p->exit_stop_t)))
+		 * we had not collected).  So too if p never stopped: seized
+		 * (-p) as it was already exiting, it waited no more.  Not
+		 * p's, by an adopter we do not know: unknown, never p. */
+		if (!c->exited)
+			continue;
+		not_p = c->release == REL_PENDING &&
+			(p->exit_stop_t > 0 ? c->released_at >= p->exit_stop_t :
+			 !p->stopped_once);
+		if (to && (c->release == REL_NONE || not_p))
 			adopt(tr, c, p->pid, to);
+		else if (not_p)
+			c->adopted_unseen = true;
 	}
 }
 
@@ -474,6 +483,7 @@ static bool leave_at_exit(struct tracer *tr, struct task *task, bool held)
 	    pt_detach(task->tid, 0) < 0)
 		return false;
 	p->detached = true;
+	tasks_uncheck(&tr->tasks, p);
 	on_thread_exit(tr, task, (int)status);
 	return true;
 }
@@ -727,6 +737,7 @@ static void handle_status(struct tracer *tr, int tid, int status)
 	if (!WIFSTOPPED(status))
 		return;
 	task->stopped = true;
+	task->proc->stopped_once = true;
 	r = dispatch_stop(tr, task, status);
 	/* A call was run in it (reap.c, linger.c): it is in another stop,
 	 * to be handled like any other (which may free task). */
@@ -1064,19 +1075,28 @@ static int setup_stacks(struct tracer *tr, const struct options *opts)
  * soft limit goes up to the hard one; a privileged zwatch
  * (CAP_SYS_RESOURCE) raises the hard one too, up to 1M or fs.nr_open,
  * whichever the kernel takes: a descriptor costs only when it is used.
- * Beyond the limit zombies are polled.  PROG gets the old limits back. */
-static void raise_fd_limit(void)
+ * Beyond the limit zombies are polled, and before it: pidfds leave room
+ * for the kept /proc/PID/stat files (reap.c) and a sixteenth to spare, or
+ * a horde of zombies would leave none to read /proc or write the output
+ * with.  PROG gets the old limits back.  Returns the pidfds allowed. */
+static int raise_fd_limit(void)
 {
 	struct rlimit rl;
+	bool raised = false;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
-		return;
+		return 1024 - 512;
 	launch_orig_nofile = rl;
-	for (rlim_t n = 1 << 20; n > rl.rlim_max && n >= 1 << 16; n >>= 1)
-		if (setrlimit(RLIMIT_NOFILE, &(struct rlimit){ n, n }) == 0)
-			return;
-	rl.rlim_cur = rl.rlim_max;
-	setrlimit(RLIMIT_NOFILE, &rl);
+	for (rlim_t n = 1 << 20; n > rl.rlim_max && n >= 1 << 16 && !raised;
+	     n >>= 1)
+		raised = setrlimit(RLIMIT_NOFILE, &(struct rlimit){ n, n }) == 0;
+	if (!raised) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur > INT_MAX)
+		return INT_MAX;
+	return (int)(rl.rlim_cur - rl.rlim_cur / 16) - MAX_STAT_FDS - 64;
 }
 
 static void tracer_init(struct tracer *tr, struct model *model)
@@ -1089,11 +1109,14 @@ static void tracer_init(struct tracer *tr, struct model *model)
 	tasks_init(&tr->tasks);
 	intmap_init(&tr->ns_inits);
 	list_init(&tr->diags);
-	raise_fd_limit();
+	tr->tasks.max_pidfds = raise_fd_limit();
 	if (procfs_comm(tr->self, tr->self_comm, sizeof(tr->self_comm)) < 0)
 		strcpy(tr->self_comm, "zwatch");
 }
 
+/* The stop signals stay caught: after the trace, zwatch still writes
+ * its output (a report, the summary), and a late Ctrl-C or kill -INT,
+ * which by then has nothing left to detach, must not cut it short. */
 static void tracer_cleanup(struct tracer *tr)
 {
 	void *val;
@@ -1104,7 +1127,7 @@ static void tracer_cleanup(struct tracer *tr)
 	tasks_free(&tr->tasks);
 	intmap_free(&tr->ns_inits);
 	stacker_free(tr->stacker);
-	restore_stop_signals(tr);
+	wake_tid = 0;
 	if (tr->sigfd >= 0)
 		close(tr->sigfd);
 	if (tr->epfd >= 0)

@@ -25,6 +25,8 @@
 #define ATTRIBUTION_DELAY 0.05
 /* Polling period for releases when pidfds are unavailable. */
 #define POLL_PERIOD 0.02
+/* /proc/PID/stat files kept open at most (reap.c). */
+#define MAX_STAT_FDS 256
 
 enum resume_how {
 	RESUME_RUN,		/* PTRACE_CONT or PTRACE_SYSCALL, as needed */

@@ -39,6 +39,7 @@ check_PROGRAMS += \
 	tests/scn/thread_exec \
 	tests/scn/kill_sigchld \
 	tests/scn/many_children \
+	tests/scn/horde \
 	tests/scn/orphan_grandchild \
 	tests/scn/exit_status \
 	tests/scn/fork_tree \
@@ -72,6 +73,7 @@ tests_scn_thread_exec_CFLAGS = $(AM_CFLAGS) -pthread
 tests_scn_thread_exec_LDFLAGS = -pthread
 tests_scn_kill_sigchld_SOURCES = tests/scn/kill_sigchld.c tests/scn/scn.h
 tests_scn_many_children_SOURCES = tests/scn/many_children.c tests/scn/scn.h
+tests_scn_horde_SOURCES = tests/scn/horde.c tests/scn/scn.h
 tests_scn_orphan_grandchild_SOURCES = tests/scn/orphan_grandchild.c tests/scn/scn.h
 tests_scn_exit_status_SOURCES = tests/scn/exit_status.c tests/scn/scn.h
 tests_scn_fork_tree_SOURCES = tests/scn/fork_tree.c tests/scn/scn.h
@@ -112,6 +114,7 @@ E2E_TESTS = \
 	tests/e2e/test_shell_leak.py \
 	tests/e2e/test_pyfork.py \
 	tests/e2e/test_many_children.py \
+	tests/e2e/test_fd_limit.py \
 	tests/e2e/test_pidns_init.py \
 	tests/e2e/test_exit_status.py \
 	tests/e2e/test_leak_gate.py \

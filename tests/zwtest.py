@@ -158,6 +158,17 @@ def zwatch_path():
     return os.environ.get("ZWATCH") or os.path.join(BUILDDIR, "zwatch")
 
 
+def sanitized():
+    """True if zwatch was built with AddressSanitizer (CI's second build):
+    several times slower, so timing bounds that promise a release build's
+    precision are widened there, and say so."""
+    try:
+        with open(zwatch_path(), "rb") as f:
+            return b"__asan_init" in f.read()
+    except OSError:
+        return False
+
+
 _features = None
 
 

@@ -17,7 +17,8 @@ happened and at most 5 ms after the reaper's clock after its wait.
 Every process of the trees must have exactly one release line from
 `zwatch watch -p <this test> --log-releases` with the right exit status
 and reaper kind (parent, subreaper, init, autoreap), and its zombie
-lifetime within 5 ms of the truth.  Needs the proc connector (root)."""
+lifetime within 5 ms of the truth (20 ms for a sanitizer build of zwatch,
+which is several times slower).  Needs the proc connector (root)."""
 import os
 import subprocess
 import sys
@@ -27,7 +28,9 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import zwtest  # noqa: E402
 import watchtest  # noqa: E402
 
-TOLERANCE = 0.005
+# The promise is 5 ms; a sanitizer build of zwatch is several times
+# slower at its bookkeeping (9 ms seen at p99.9 under ASan at load 5).
+TOLERANCE = 0.020 if zwtest.sanitized() else 0.005
 SEEDS = [int(s) for s in os.environ.get("WATCH_TRUTH_SEEDS",
                                         "1 2 3 4 5 6").split()]
 NS_SEEDS = [int(s) for s in os.environ.get("WATCH_TRUTH_NS_SEEDS",
