@@ -1,5 +1,5 @@
 ## bench/local.mk - benchmarks, run by `make bench`, never by `make check`.
-EXTRA_DIST += bench/bare_tracer.c
+EXTRA_DIST += bench/bare_tracer.c bench/bare_listener.c
 EXTRA_DIST += bench/gen_trace.py bench/report_bench.sh
 
 # zwatch report on a generated 1,000,000-event trace, each format timed.

@@ -11,7 +11,10 @@
    <= 1.05x) and of the times.  Two storms: fork() (on a VM with nested
    paging, fork's page-table copy makes it slow: the monitor's share is
    small) and vfork() (the same connector events, ~20x faster: the
-   monitor's share is large, the harder test).
+   monitor's share is large, the harder test).  And beside
+   bench/bare_listener.c, which only subscribes to the connector and
+   drains it: the floor, the kernel's own cost of sending the events
+   and waking a listener, which no connector-based monitor can beat.
 2. The CPU zwatch and forkstat use during the storm per 1,000 forks/s
    (CPU seconds per second, i.e. the share of one core).  Both see every
    fork of the machine, not only the storm's: the rate is the machine's,
@@ -34,6 +37,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -46,6 +50,7 @@ VFORKS = int(os.environ.get("WATCH_BENCH_VFORKS", "20000"))
 RUNS = int(os.environ.get("WATCH_BENCH_RUNS", "5"))
 MEM_RUNS = int(os.environ.get("WATCH_BENCH_MEM_RUNS", "3"))
 BURSTERS = os.cpu_count() or 1
+BARE = None     # the built bare_listener
 PID_MAX_WANTED = 65536
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -97,14 +102,21 @@ class Beside:
             self.port = watchtest.free_port()
             cmd = [zwtest.zwatch_path(), "watch", "--listen",
                    f"127.0.0.1:{self.port}"]
+        elif kind == "listener":
+            cmd = [BARE]
         else:
             cmd = ["forkstat", "-e", "fork,exit"]
-        self.p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
+        self.p = subprocess.Popen(cmd, stdout=subprocess.PIPE
+                                  if kind == "listener" else subprocess.DEVNULL,
                                   stderr=subprocess.DEVNULL,
                                   stdin=subprocess.DEVNULL)
         if kind == "zwatch" and not zwtest.poll_until(self._up, 120, 0.1):
             self.close()
             raise RuntimeError("zwatch watch did not come up")
+        elif kind == "listener":
+            if self.p.stdout.readline().strip() != b"ready":
+                self.close()
+                raise RuntimeError("bare_listener did not subscribe")
         else:
             time.sleep(1)   # forkstat has no readiness signal
 
@@ -122,8 +134,8 @@ class Beside:
 
 
 def fork_storm(n, mode):
-    kinds = ["alone", "zwatch"] + (["forkstat"] if shutil.which("forkstat")
-                                   else [])
+    kinds = ["alone", "listener", "zwatch"] + \
+        (["forkstat"] if shutil.which("forkstat") else [])
     secs = {k: [] for k in kinds}
     ratio = {k: [] for k in kinds if k != "alone"}
     load = {k: [] for k in kinds if k != "alone"}
@@ -157,6 +169,10 @@ def fork_storm(n, mode):
         r = f"{statistics.median(ratio[k]):.3f}x (rounds: " + \
             " ".join(f"{x:.2f}" for x in ratio[k]) + ")" if k in ratio else ""
         print(f"  {k:9s} {m:7.3f} s  {total / m:8.0f} forks/s  {r}")
+    over = [z / f for z, f in zip(secs["zwatch"], secs["listener"])]
+    print(f"  zwatch over the bare listener (the floor): "
+          f"{statistics.median(over):.3f}x (rounds: " +
+          " ".join(f"{x:.2f}" for x in over) + ")")
     for k, v in load.items():
         print(f"  {k} CPU at 1,000 forks/s: {statistics.median(v) * 100:.2f}% "
               f"of a core (median; rounds: " +
@@ -255,10 +271,14 @@ if __name__ == "__main__":
     print(f"# zwatch watch bench: {os.uname().release}, {os.cpu_count()} CPUs,"
           f" load {os.getloadavg()[0]:.1f}")
     parts = os.environ.get("WATCH_BENCH_PARTS", "storm memory").split()
-    if "storm" in parts or "vfork" in parts:
-        fork_storm(VFORKS, "vfork")
-    if "storm" in parts or "fork" in parts:
-        fork_storm(FORKS, "fork")
+    with tempfile.TemporaryDirectory() as tmp:
+        BARE = os.path.join(tmp, "bare_listener")
+        subprocess.run(["cc", "-O2", "-o", BARE,
+                        os.path.join(HERE, "bare_listener.c")], check=True)
+        if "storm" in parts or "vfork" in parts:
+            fork_storm(VFORKS, "vfork")
+        if "storm" in parts or "fork" in parts:
+            fork_storm(FORKS, "fork")
     if "memory" in parts:
         memory()
     print(f"# load at the end {os.getloadavg()[0]:.1f}")

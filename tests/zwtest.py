@@ -576,6 +576,34 @@ class Test:
                     pids=[pid])
         return ok
 
+    def children_ok(self, tr, kids, want, what):
+        """Each of KIDS (PROG's "child pid=P code=C" lines, parsed) has
+        exactly one lifecycle record, with exit code C, no signal, and the
+        values of WANT.  Two checks, each listing the first failures."""
+        by_pid = {}
+        for r in tr.lifecycles:
+            by_pid.setdefault(r.get("pid"), []).append(r)
+        missing, wrong = [], []
+        for k in kids:
+            recs = by_pid.get(k["pid"], [])
+            if len(recs) != 1:
+                missing.append(k["pid"])
+                continue
+            w = dict(want, exit_code=k["code"], exit_signal=None)
+            diff = {key: recs[0].get(key) for key, v in w.items()
+                    if recs[0].get(key) != v}
+            if diff:
+                wrong.append((k["pid"], k["code"], diff))
+        self.check(not missing, f"{what}: every child has exactly one "
+                   f"lifecycle record ({len(missing)} do not)",
+                   f"first pids: {missing[:10]}", pids=missing[:3])
+        self.check(not wrong, f"{what}: every child's exit code and "
+                   f"{', '.join(f'{k}={v}' for k, v in want.items())} "
+                   f"({len(wrong)} wrong)",
+                   "\n".join(f"pid {p} (code {c}): {d}"
+                             for p, c, d in wrong[:10]),
+                   pids=[p for p, _, _ in wrong[:3]])
+
     def root_ok(self, tr, code=0):
         """PROG's own lifecycle: child of zwatch, reaped by zwatch."""
         root = self.require(tr.root, "PROG has one lifecycle with ppid = "

@@ -37,32 +37,13 @@ def check_horde(t, nofile, mode):
     me = t.root_ok(tr)["pid"]
     kids = tr.out("child")
     t.require(len(kids) == N or None, f"{label} scenario reported {N} children")
-    by_pid = {}
-    for r in tr.lifecycles:
-        by_pid.setdefault(r.get("pid"), []).append(r)
     if mode == "wait":
-        want_reap = {"reaped_by": me, "reaper": "parent", "final": "reaped"}
+        want = {"ppid": me, "reaped_by": me, "reaper": "parent",
+                "final": "reaped"}
     else:
-        want_reap = {"reaped_by": None, "reaper": "autoreap",
-                     "final": "autoreaped"}
-    missing, wrong = [], []
-    for k in kids:
-        recs = by_pid.get(k["pid"], [])
-        if len(recs) != 1:
-            missing.append(k["pid"])
-            continue
-        want = dict(want_reap, ppid=me, exit_code=k["code"], exit_signal=None)
-        diff = {key: recs[0].get(key) for key, v in want.items()
-                if recs[0].get(key) != v}
-        if diff:
-            wrong.append((k["pid"], k["code"], diff))
-    t.check(not missing, f"{label} every child has one lifecycle record "
-            f"({len(missing)} do not)", f"first pids: {missing[:10]}",
-            pids=missing[:3])
-    t.check(not wrong, f"{label} every child: exit code i % 100, reaper "
-            f"{want_reap['reaper']} ({len(wrong)} wrong)",
-            "\n".join(f"pid {p} (code {c}): {d}" for p, c, d in wrong[:10]),
-            pids=[p for p, _, _ in wrong[:3]])
+        want = {"ppid": me, "reaped_by": None, "reaper": "autoreap",
+                "final": "autoreaped"}
+    t.children_ok(tr, kids, want, label)
     t.note(f"{label} {N} zombies traced in {tr.elapsed:.1f} s")
 
 

@@ -28,22 +28,13 @@ static void wait_all_exiting(int fd)
 	close(fd);
 }
 
-static int reap_all(const pid_t *pids, int n)
+static int reap_all(pid_t *pids, int n)
 {
 	int ok = 0, st;
 	pid_t pid;
 
-	while ((pid = waitpid(-1, &st, 0)) > 0) {
-		for (int j = 0; j < n; j++) {
-			if (pids[j] != pid)
-				continue;
-			if (WIFEXITED(st) && WEXITSTATUS(st) == j % 100)
-				ok++;
-			else
-				fprintf(stderr, "child %d: bad status 0x%x\n",
-					(int)pid, st);
-		}
-	}
+	while ((pid = waitpid(-1, &st, 0)) > 0)
+		ok += scn_code_ok(pids, n, pid, st) == 1;
 	return ok;
 }
 

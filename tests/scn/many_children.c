@@ -44,16 +44,7 @@ int main(int argc, char *argv[])
 			scn_die("waitpid");
 		inflight--;
 		done++;
-		for (int j = 0; j < n; j++) {
-			if (pids[j] != pid)
-				continue;
-			if (WIFEXITED(st) && WEXITSTATUS(st) == j % 100)
-				ok++;
-			else
-				fprintf(stderr, "child %d: bad status 0x%x\n", (int)pid, st);
-			pids[j] = 0;	/* pids may be reused later */
-			break;
-		}
+		ok += scn_code_ok(pids, n, pid, st) == 1;
 	}
 	printf("summary forked=%d reaped=%d ok=%d\n", n, done, ok);
 	free(pids);

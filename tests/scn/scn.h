@@ -68,6 +68,23 @@ static inline pid_t scn_fork(void)
 	return pid;
 }
 
+/* pid, just reaped with status st, is child j of pids[n], which was to
+ * exit with j % 100: 1 if it did, 0 if not (said on stderr); its slot
+ * is cleared (pids may be reused later).  -1 if pid is none of them. */
+static inline int scn_code_ok(pid_t *pids, int n, pid_t pid, int st)
+{
+	for (int j = 0; j < n; j++) {
+		if (pids[j] != pid)
+			continue;
+		pids[j] = 0;
+		if (WIFEXITED(st) && WEXITSTATUS(st) == j % 100)
+			return 1;
+		fprintf(stderr, "child %d: bad status 0x%x\n", (int)pid, st);
+		return 0;
+	}
+	return -1;
+}
+
 /* The /proc state letter of PID (R, S, Z, ...), '?' if it is gone. */
 static inline char scn_state(pid_t pid)
 {
