@@ -9,8 +9,8 @@
  * after boot.  So each CPU's offset is measured (zwatch's own thread run
  * anew on it: its exec_start is then) and reused for a second.  What the
  * offset cannot know is the steal accounted on that CPU between the exit
- * and now: by so much the exit reads earlier (a few percent of the age on
- * a busy VM host, none elsewhere).  NAN without CONFIG_SCHED_DEBUG (no
+ * and now: by so much the exit reads later and the age shorter (seen: up
+ * to 9% of the age while the host was busy; none on bare metal).  NAN without CONFIG_SCHED_DEBUG (no
  * sched file) or if the process is gone. */
 #ifndef ZWATCH_SCHEDCLOCK_H
 #define ZWATCH_SCHEDCLOCK_H

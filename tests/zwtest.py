@@ -158,6 +158,36 @@ def zwatch_path():
     return os.environ.get("ZWATCH") or os.path.join(BUILDDIR, "zwatch")
 
 
+def _steal_ticks():
+    """{cpu: steal ticks} from /proc/stat (column 8 of each cpuN line)."""
+    out = {}
+    with open("/proc/stat") as f:
+        for line in f:
+            w = line.split()
+            if w[0].startswith("cpu") and w[0] != "cpu" and len(w) > 8:
+                out[w[0]] = int(w[8])
+    return out
+
+
+class Steal:
+    """The steal time each CPU accounts on a VM (its host ran something
+    else).  The scheduler's task clock, from which zwatch estimates a
+    zombie's exit (se.exec_start), does not advance through it: an exit
+    estimated now reads later by the steal accrued on the zombie's CPU
+    since the exit (documented).  A test of estimated ages allows that
+    much: the largest increase of any CPU since this object was made,
+    plus a tick."""
+
+    def __init__(self):
+        self.start = _steal_ticks()
+
+    def accrued(self):
+        now = _steal_ticks()
+        tick = os.sysconf("SC_CLK_TCK")
+        return (max([now[c] - self.start.get(c, now[c]) for c in now],
+                    default=0) + 1) / tick
+
+
 def sanitized():
     """True if zwatch was built with AddressSanitizer (CI's second build):
     several times slower, so timing bounds that promise a release build's

@@ -94,6 +94,7 @@ fi
 if [ -n "$missing" ]; then
 	[ "$(id -u)" = 0 ] || { say "SKIP: missing$missing (install as root)"; exit 77; }
 	say "installing$missing"
+	mkdir -p "$build/tests/vm" || die "cannot create $build/tests/vm"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 		--no-install-recommends $missing > "$build/tests/vm/apt-$arch.log" 2>&1 ||
 		die "apt-get install$missing failed (see tests/vm/apt-$arch.log)"
