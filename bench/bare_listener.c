@@ -2,7 +2,10 @@
  * connector listener that subscribes and drains every message, and does
  * nothing else.  What a storm pays beside it is the kernel's own cost of
  * sending the events (in the forking and exiting tasks) and of waking a
- * listener: no monitor built on the connector can cost less.
+ * listener: no monitor built on the connector can cost less.  Like
+ * zwatch, it drains what has come and then lets events gather for 2 ms:
+ * woken for every event instead, a listener costs a storm more than
+ * zwatch does (1.45x against 1.20x for a vfork storm here).
  *
  * Prints "ready" once subscribed; runs until killed.  Root
  * (CAP_NET_ADMIN). */
@@ -13,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 int main(void)
@@ -48,6 +52,12 @@ int main(void)
 	}
 	printf("ready\n");
 	fflush(stdout);
-	for (;;)	/* ENOBUFS after an overflow: go on draining */
+	for (;;) {	/* ENOBUFS after an overflow: go on draining */
+		struct timespec gather = { 0, 2000000 };
+
 		recv(fd, buf, sizeof(buf), 0);
+		while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+			;
+		nanosleep(&gather, NULL);
+	}
 }

@@ -25,7 +25,7 @@
    back), so that the zombies leave pids for the machine's other users;
    otherwise a third of pid_max.
 
-Environment: WATCH_BENCH_FORKS (fork() per burster, default 1000),
+Environment: WATCH_BENCH_FORKS (fork() per burster, default 4000),
 WATCH_BENCH_VFORKS (vfork() per burster, 20000), WATCH_BENCH_RUNS
 (rounds, 5), WATCH_BENCH_ZOMBIES, WATCH_BENCH_MEM_RUNS (3),
 WATCH_BENCH_PARTS (default "storm memory"; "vfork" or "fork" for one
@@ -45,7 +45,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests"))
 import zwtest  # noqa: E402
 import watchtest  # noqa: E402
 
-FORKS = int(os.environ.get("WATCH_BENCH_FORKS", "1000"))
+FORKS = int(os.environ.get("WATCH_BENCH_FORKS", "4000"))
 VFORKS = int(os.environ.get("WATCH_BENCH_VFORKS", "20000"))
 RUNS = int(os.environ.get("WATCH_BENCH_RUNS", "5"))
 MEM_RUNS = int(os.environ.get("WATCH_BENCH_MEM_RUNS", "3"))
