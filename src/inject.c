@@ -117,6 +117,27 @@ int inject_gone(int tid, int err, int *status)
 	return -ESRCH;
 }
 
+int inject_run_to_exit(int tid, const char *point, int *status)
+{
+	struct pt_syscall sc;
+	int err = pt_syscall(tid, 0);
+
+	if (err < 0)
+		return inject_gone(tid, err, status);
+	if (point)
+		killpoint(point);
+	/* Nothing stops a thread between a syscall's entry and exit stops
+	 * but its death (seccomp's stop is excluded by check_thread). */
+	err = inject_wait_tid(tid, status, 0);
+	if (err < 0)
+		return err;
+	if (!WIFSTOPPED(*status))
+		return -ESRCH;
+	if (pt_syscall_info(tid, &sc) < 0 || sc.op != PTRACE_SYSCALL_INFO_EXIT)
+		return -EPROTO;
+	return 0;
+}
+
 /* The signal a restart of tid's current stop delivers as it came: that
  * of a signal-delivery stop, none for event, group and syscall stops. */
 int inject_stop_signal(int tid, const struct pt_syscall *sc)
@@ -349,7 +370,6 @@ static int run_call(struct injection *in, const struct pt_call *call,
 {
 	unsigned long args[6];
 	arch_regs r = in->regs;
-	struct pt_syscall sc;
 	int err;
 
 	memcpy(args, call->args, sizeof(args));
@@ -360,20 +380,7 @@ static int run_call(struct injection *in, const struct pt_call *call,
 	if (err < 0)
 		return inject_gone(in->tid, err, status);
 	killpoint("inject-regs");
-	err = pt_syscall(in->tid, 0);
-	if (err < 0)
-		return inject_gone(in->tid, err, status);
-	killpoint("inject-call");
-	/* Nothing stops a thread between a syscall's entry and exit stops
-	 * but its death (seccomp's stop is excluded by check_thread). */
-	err = inject_wait_tid(in->tid, status, 0);
-	if (err < 0)
-		return err;
-	if (!WIFSTOPPED(*status))
-		return -ESRCH;
-	if (pt_syscall_info(in->tid, &sc) < 0 || sc.op != PTRACE_SYSCALL_INFO_EXIT)
-		return -EPROTO;
-	return 0;
+	return inject_run_to_exit(in->tid, "inject-call", status);
 }
 
 /* Step 3: reads the result, puts the registers back (rewound) and takes

@@ -408,17 +408,7 @@ static int run_call(struct a64_injection *in, const struct pt_call *call,
 	if (err < 0)
 		return inject_gone(in->tid, err, status);
 	killpoint("inject-nr");
-	err = pt_syscall(in->tid, 0);
-	if (err < 0)
-		return inject_gone(in->tid, err, status);
-	err = inject_wait_tid(in->tid, status, 0);
-	if (err < 0)
-		return err;
-	if (!WIFSTOPPED(*status))
-		return -ESRCH;
-	if (pt_syscall_info(in->tid, &sc) < 0 || sc.op != PTRACE_SYSCALL_INFO_EXIT)
-		return -EPROTO;
-	return 0;
+	return inject_run_to_exit(in->tid, NULL, status);
 }
 
 /* Step 3: the result, then R back and an interrupt stop there. */

@@ -22,6 +22,11 @@ int inject_wait_tid(int tid, int *status, long ns);
  * our hands) waits for its exit into *status.  Returns err. */
 int inject_gone(int tid, int err, int *status);
 
+/* Runs tid from the entry stop of the call set up in its registers to
+ * that call's exit stop (killpoint point, if any, once it runs).  0
+ * there; -ESRCH if it died (*status: its exit), -EPROTO, or err. */
+int inject_run_to_exit(int tid, const char *point, int *status);
+
 /* The signal a restart of tid's current stop delivers as it came: that
  * of a signal-delivery stop, none for event, group and syscall stops. */
 int inject_stop_signal(int tid, const struct pt_syscall *sc);
