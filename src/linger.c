@@ -56,6 +56,51 @@ static void emit_diagnosis(struct tracer *tr, struct pending_diag *d,
 	free(d);
 }
 
+static bool pending_for(const struct tracer *tr, int zombie)
+{
+	const struct list_link *pos;
+
+	for (pos = tr->diags.next; pos != &tr->diags; pos = pos->next)
+		if (container_of(pos, struct pending_diag, link)->zombie == zombie)
+			return true;
+	return false;
+}
+
+/* The parent's other zombies due by now are explained at this stop too,
+ * from the facts read just before it was interrupted (d0's: at the stop
+ * /proc shows only our stop).  The stop can come long after the pass
+ * that asked for it (0.2 s in an emulated VM), and asking again at a
+ * second stop costs a second interrupt, or fails: on aarch64 a thread
+ * left resuming its sleep through restart_syscall() by the first cannot
+ * run a call at the second (inject_aarch64.c). */
+static void add_due_siblings(struct tracer *tr, const struct pending_diag *d0)
+{
+	struct proc *parent = tasks_proc(&tr->tasks, d0->parent);
+	struct list_link *pos;
+	double t = now(tr);
+
+	if (!parent)
+		return;
+	for (pos = parent->children.next; pos != &parent->children;
+	     pos = pos->next) {
+		struct proc *c = container_of(pos, struct proc, sibling);
+		double age = t - c->exit_t;
+		struct pending_diag *d;
+
+		if (!c->exited || c->release != REL_NONE ||
+		    age < tr->diagnose_after || t < c->diag_next ||
+		    pending_for(tr, c->pid))
+			continue;
+		d = xmalloc(sizeof(*d));
+		*d = *d0;
+		d->zombie = c->pid;
+		d->age = age;
+		procfs_comm(c->pid, d->comm, sizeof(d->comm));
+		list_add(&tr->diags, &d->link);
+		c->diag_next = c->exit_t + 10 * age;
+	}
+}
+
 /* The parent is in a ptrace stop: unwind it, and ask it for its SIGCHLD
  * handler, for the diagnoses waiting.  Says how to restart it: as run,
  * or RESUME_MOVED when the thread left that stop to be asked (it is asked
@@ -70,6 +115,14 @@ struct resume linger_at_stop(struct tracer *tr, struct task *task,
 	int pid = task->proc->pid, tid = task->tid, status = 0;
 	bool asked = false, have = false;
 
+	list_for_each_safe(pos, n, &tr->diags) {
+		struct pending_diag *d = container_of(pos, struct pending_diag, link);
+
+		if (d->parent == pid) {
+			add_due_siblings(tr, d);
+			break;
+		}
+	}
 	list_for_each_safe(pos, n, &tr->diags) {
 		struct pending_diag *d = container_of(pos, struct pending_diag, link);
 

@@ -331,12 +331,33 @@ void zomtab_batch_end(struct zomtab *zt)
 	}
 }
 
+/* Whether tgid has exited (or is gone): its pidfd reads POLLIN from its
+ * exit_notify on, which hands its children to their adopter first. */
+static bool parent_exited(int tgid)
+{
+	int fd = (int)syscall(SYS_pidfd_open, tgid, 0);
+	bool exited;
+
+	if (fd < 0)
+		return errno == ESRCH;
+	exited = pidfd_state(fd) & (POLLIN | POLLHUP);
+	close(fd);
+	return exited;
+}
+
+/* A release by the parent at exit is sure while that parent lives: no
+ * one else could take its child.  Seen once it has died, before its exit
+ * event told of the adoption, it was either the parent's wait just
+ * before it died or the adopter's just after (a pid namespace's init, a
+ * subreaper): nothing outside tells which, so: unknown. */
 static void zombie_released(struct zomtab *zt, struct zombie *z, double now)
 {
 	enum reaper_kind k = REAPER_PARENT;
 
 	if (z->parent != z->orig_parent)
 		k = z->adopter_init ? REAPER_INIT : REAPER_SUBREAPER;
+	else if (parent_exited(z->parent))
+		k = REAPER_UNKNOWN;
 	metrics_release(zt->m, z->series, k, now - z->exit_ts);
 	if (zt->cfg.releases)
 		zombie_alert_release(zt->cfg.releases, z, now, k, false);
@@ -424,6 +445,7 @@ static void on_leader_exit(struct zomtab *zt, const struct pcn_event *ev)
 {
 	struct zombie *z = intmap_get(&zt->zombies, ev->tgid), tmp;
 	struct parent_info *p;
+	enum reaper_kind k;
 	double now;
 
 	if (z && same_death(zt, z)) {
@@ -456,10 +478,10 @@ static void on_leader_exit(struct zomtab *zt, const struct pcn_event *ev)
 	now = clock_now();
 	tmp = *z;
 	free(z);
-	metrics_release(zt->m, p->series, REAPER_PARENT, now - ev->ts);
+	k = parent_exited(ev->ptgid) ? REAPER_UNKNOWN : REAPER_PARENT;
+	metrics_release(zt->m, p->series, k, now - ev->ts);
 	if (zt->cfg.releases)
-		zombie_alert_release(zt->cfg.releases, &tmp, now, REAPER_PARENT,
-				     true);
+		zombie_alert_release(zt->cfg.releases, &tmp, now, k, true);
 }
 
 static void on_exit_event(struct zomtab *zt, const struct pcn_event *ev)
