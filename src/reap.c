@@ -803,6 +803,12 @@ static void settle_fast_releases(struct tracer *tr, struct proc *parent,
 
 		if (!p->maybe_autoreap || p->parent != parent->pid)
 			continue;
+		/* An adopted one: its adopter's waits were not watched from
+		 * its exit, so only a disposition read says it was the
+		 * kernel (stress_trees: an adopter's unseen wait taken for
+		 * an autoreap).  Its deadline settles it otherwise. */
+		if (nocldwait < 0 && p->parent != p->ppid_at_birth)
+			continue;
 		if (nocldwait) {
 			reap_finish(tr, p, p->released_at, 0, 0,
 				    ZW_REAPER_AUTOREAP, NULL, NULL);
