@@ -40,7 +40,7 @@ struct metrics {
 };
 
 static const char *const reaper_names[REAPER_KINDS] = {
-	"parent", "subreaper", "init", "autoreap", "unknown",
+	"parent", "subreaper", "init", "autoreap",
 };
 static const char *const exit_names[EXIT_CLASSES] = {
 	"success", "failure", "signal", "coredump",

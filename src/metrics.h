@@ -19,7 +19,6 @@ enum reaper_kind {
 	REAPER_SUBREAPER,	/* an adopter (PR_SET_CHILD_SUBREAPER) */
 	REAPER_INIT,		/* pid 1 of its pid namespace, as adopter */
 	REAPER_AUTOREAP,	/* the kernel at exit: parent ignores SIGCHLD */
-	REAPER_UNKNOWN,		/* released as its parent died: either */
 	REAPER_KINDS
 };
 

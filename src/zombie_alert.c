@@ -91,7 +91,9 @@ void zombie_alert_release(FILE *fp, const struct zombie *z, double now,
 	json_put_string(fp, z->parent_comm);
 	fprintf(fp, ",\"exit_status\":%d,\"exit_time\":%.6f,"
 		"\"release_time\":%.6f,\"lifetime\":%.6f,\"reaper\":\"%s\","
-		"\"at_exit\":%s,\"estimated\":%s}\n", z->exit_code, z->exit_ts,
-		now, now - z->exit_ts, reaper_kind_name(kind),
-		at_exit ? "true" : "false", z->estimated ? "true" : "false");
+		"\"at_exit\":%s,\"estimated\":%s,\"parent_gone\":%s}\n",
+		z->exit_code, z->exit_ts, now, now - z->exit_ts,
+		reaper_kind_name(kind), at_exit ? "true" : "false",
+		z->estimated ? "true" : "false",
+		z->parent_gone ? "true" : "false");
 }

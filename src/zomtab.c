@@ -348,16 +348,19 @@ static bool parent_exited(int tgid)
 /* A release by the parent at exit is sure while that parent lives: no
  * one else could take its child.  Seen once it has died, before its exit
  * event told of the adoption, it was either the parent's wait just
- * before it died or the adopter's just after (a pid namespace's init, a
- * subreaper): nothing outside tells which, so: unknown. */
+ * before it died (a shell that waits for its command and exits: common)
+ * or the adopter's just after (a pid namespace's init, a subreaper,
+ * reaping within a millisecond: rarer).  Nothing outside the kernel
+ * tells which: it counts as the parent's, and its line says
+ * parent_gone. */
 static void zombie_released(struct zomtab *zt, struct zombie *z, double now)
 {
 	enum reaper_kind k = REAPER_PARENT;
 
 	if (z->parent != z->orig_parent)
 		k = z->adopter_init ? REAPER_INIT : REAPER_SUBREAPER;
-	else if (parent_exited(z->parent))
-		k = REAPER_UNKNOWN;
+	else
+		z->parent_gone = parent_exited(z->parent);
 	metrics_release(zt->m, z->series, k, now - z->exit_ts);
 	if (zt->cfg.releases)
 		zombie_alert_release(zt->cfg.releases, z, now, k, false);
@@ -445,7 +448,6 @@ static void on_leader_exit(struct zomtab *zt, const struct pcn_event *ev)
 {
 	struct zombie *z = intmap_get(&zt->zombies, ev->tgid), tmp;
 	struct parent_info *p;
-	enum reaper_kind k;
 	double now;
 
 	if (z && same_death(zt, z)) {
@@ -478,10 +480,11 @@ static void on_leader_exit(struct zomtab *zt, const struct pcn_event *ev)
 	now = clock_now();
 	tmp = *z;
 	free(z);
-	k = parent_exited(ev->ptgid) ? REAPER_UNKNOWN : REAPER_PARENT;
-	metrics_release(zt->m, p->series, k, now - ev->ts);
+	tmp.parent_gone = parent_exited(ev->ptgid);
+	metrics_release(zt->m, p->series, REAPER_PARENT, now - ev->ts);
 	if (zt->cfg.releases)
-		zombie_alert_release(zt->cfg.releases, &tmp, now, k, true);
+		zombie_alert_release(zt->cfg.releases, &tmp, now, REAPER_PARENT,
+				     true);
 }
 
 static void on_exit_event(struct zomtab *zt, const struct pcn_event *ev)

@@ -36,6 +36,8 @@ struct zombie {
 	bool counted;		/* its exit is in the metrics already */
 	bool adopter_init;	/* parent is a pid namespace's init */
 	bool alerted;		/* --max-zombie-age line written */
+	bool parent_gone;	/* its parent at exit had died when the
+				 * release was seen (see zombie_released) */
 	bool dead;		/* released; freed at zomtab_batch_end() */
 	struct zombie *next_dead;
 	char parent_comm[16];

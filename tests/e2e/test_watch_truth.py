@@ -131,7 +131,7 @@ def run(t):
     for l in w.lines():
         if l.get("event") == "release" and l["pid"] in truth:
             rel.setdefault(l["pid"], []).append(l)
-    kinds, worst, bad, late, unknown = {}, 0.0, [], [], []
+    kinds, worst, bad, late, gone = {}, 0.0, [], [], []
     for gpid, tr in sorted(truth.items()):
         got = rel.get(gpid, [])
         if len(got) != 1:
@@ -145,20 +145,24 @@ def run(t):
         worst = max(worst, err)
         late.append(g["lifetime"] - hi)
         # Seen after its parent died: the parent's wait just before, or
-        # the adopter's just after; zwatch says it cannot tell.
+        # the adopter's just after; counted as the parent's, flagged
+        # parent_gone (documented).  Only then may it be the adopter's.
         pexit = KERNEL.exit.get(g.get("parent_at_exit") or g["parent"])
-        told_unknown = g["reaper"] == "unknown" and \
-            tr["reaper"] != "autoreap" and pexit and \
+        ambiguous = g["reaper"] == "parent" and g.get("parent_gone") and \
+            tr["reaper"] in ("subreaper", "init") and pexit and \
             pexit[0] <= g["release_time"]
-        if told_unknown:
-            unknown.append(gpid)
+        if ambiguous:
+            gone.append(gpid)
         if g["exit_status"] != tr["code"] << 8 or err > TOLERANCE or \
-                (g["reaper"] != tr["reaper"] and not told_unknown):
+                (g["reaper"] != tr["reaper"] and not ambiguous):
             bad.append(f"pid {gpid} (seed {tr['seed']}): truth {tr}, "
                        f"zwatch {g}")
-    if unknown:
-        t.note(f"{len(unknown)} released as their parent died, reaper "
-               f"unknown (documented): {unknown}")
+    if gone:
+        t.note(f"{len(gone)} reaped by an adopter as their parent died, "
+               f"counted as the parent's with parent_gone (documented): "
+               f"{gone}")
+    t.note(f"{sum(1 for ls in rel.values() for l in ls if l.get('parent_gone'))}"
+           f" release lines with parent_gone")
     if UNKNOWN:
         t.note(f"the test's own listener overflowed: {len(UNKNOWN)} "
                f"processes without a kernel exit time are not checked")
