@@ -16,14 +16,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
-
-static int pidfd_open(pid_t pid)
-{
-	return (int)syscall(SYS_pidfd_open, pid, 0);
-}
 
 /* A child that exits at once, its pidfd, its reap: since 6.9 the pidfd
  * then polls POLLHUP, before only POLLIN (readable at exit, nothing at
@@ -39,7 +31,7 @@ static bool probe_pidfd_release(void)
 		return false;
 	if (pid == 0)
 		_exit(0);
-	fd = pidfd_open(pid);
+	fd = pidfd_open_pid(pid);
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
 	if (fd < 0)
@@ -74,7 +66,7 @@ static bool has_pidfd_release(void)
 static bool probe_pidfd_info(void)
 {
 	unsigned long long info[8] = { 1 };	/* mask: PIDFD_INFO_PID */
-	int fd = pidfd_open(getpid());
+	int fd = pidfd_open_pid(getpid());
 	bool ok;
 
 	if (fd < 0)
@@ -104,7 +96,7 @@ const struct kfeatures *kfeatures(void)
 	if (probed)
 		return &kf;
 	probed = true;
-	fd = pidfd_open(getpid());
+	fd = pidfd_open_pid(getpid());
 	kf.pidfd = fd >= 0 && !turned_off("pidfd");
 	if (fd >= 0)
 		close(fd);

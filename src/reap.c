@@ -21,9 +21,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
 #define PF_EXITING 0x4
 #define PF_SIGNALED 0x400	/* set as a fatal signal ends it, before PF_EXITING */
 
@@ -349,11 +346,6 @@ void reap_released(struct tracer *tr, struct proc *p, double t,
 	list_add_tail(&tr->tasks.unattributed, &p->pending);
 }
 
-int reap_pidfd_open(int pid)
-{
-	return (int)syscall(SYS_pidfd_open, pid, 0);
-}
-
 
 /* Watch the zombie p until someone releases it.  Returns true if it is
  * still a zombie; false if it is released already (and p may be gone).
@@ -367,7 +359,7 @@ bool reap_watch(struct tracer *tr, struct proc *p, bool at_exit)
 
 	/* Released already (autoreaped at exit)?  A pidfd says so even
 	 * where it says nothing at release (before 6.9: have_pidfd false). */
-	fd = reap_pidfd_open(p->pid);
+	fd = pidfd_open_pid(p->pid);
 	if (fd < 0 && errno == ESRCH) {
 		p->parent_dying = false;	/* proves nothing now */
 		reap_released(tr, p, now(tr), at_exit);

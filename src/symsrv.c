@@ -242,7 +242,7 @@ static int start_helper(struct symsrv *sv)
 		stop_helper(sv);
 		return -ECHILD;
 	}
-	sv->pidfd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
+	sv->pidfd = pidfd_open_pid(pid);
 	return 0;
 }
 

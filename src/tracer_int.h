@@ -85,7 +85,6 @@ static inline void emit(struct tracer *tr, struct zw_event *ev)
 }
 
 /* reap.c: who released each zombie. */
-int reap_pidfd_open(int pid);
 int reap_ns_pid(struct tracer *tr, struct proc *p);
 void reap_learn_ns_pid(struct tracer *tr, struct proc *p);
 bool reap_is_ns_init(struct tracer *tr, int pid);

@@ -11,7 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
 
 /* Messages name processes, programs and files that traced programs
  * chose: the whole message goes through the escaper, so no argument
@@ -145,6 +151,11 @@ void strappendf(char *buf, size_t len, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf + used, len - used, fmt, ap);
 	va_end(ap);
+}
+
+int pidfd_open_pid(int pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
 short pidfd_state(int fd)

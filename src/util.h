@@ -40,4 +40,8 @@ int seconds_to_ms_ceil(double seconds);
  * released (Linux 6.9+); 0 before either. */
 short pidfd_state(int fd);
 
+/* pidfd_open(2) for pid (Linux 5.3+): the descriptor, or -1 and errno
+ * (ESRCH: no such process, released already). */
+int pidfd_open_pid(int pid);
+
 #endif

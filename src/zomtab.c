@@ -41,9 +41,6 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
 
 #define POLL_MS 20
 /* A /proc/PID/stat read costs ~10-20 us here: at 0.2 ms of period per
@@ -260,7 +257,7 @@ static int zombie_watch(struct zomtab *zt, struct zombie *z, bool exited)
 
 	if (zt->npidfds >= zt->pidfd_max)
 		return zombie_poll_instead(zt, z, exited);
-	fd = (int)syscall(SYS_pidfd_open, z->pid, 0);
+	fd = pidfd_open_pid(z->pid);
 	if (fd < 0)
 		return errno == ESRCH ? -ESRCH : zombie_poll_instead(zt, z, exited);
 	/* One poll() saves an epoll round trip per exit in the common case
@@ -335,7 +332,7 @@ void zomtab_batch_end(struct zomtab *zt)
  * exit_notify on, which hands its children to their adopter first. */
 static bool parent_exited(int tgid)
 {
-	int fd = (int)syscall(SYS_pidfd_open, tgid, 0);
+	int fd = pidfd_open_pid(tgid);
 	bool exited;
 
 	if (fd < 0)
