@@ -254,7 +254,7 @@ static int pcn_parse(const char *buf, size_t n, struct pcn_seq *seq,
 	}
 }
 
-int pcn_read(int fd, struct pcn_seq *seq,
+int pcn_read(int fd, struct pcn_seq *seq, int max,
 	     void (*fn)(const struct pcn_event *ev, void *arg), void *arg)
 {
 	static char bufs[PCN_BATCH][PCN_MSG_SIZE];
@@ -288,7 +288,7 @@ int pcn_read(int fd, struct pcn_seq *seq,
 				total++;
 			}
 		}
-		if (n < PCN_BATCH)
+		if (n < PCN_BATCH || total >= max)
 			return total;
 	}
 }

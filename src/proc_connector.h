@@ -47,13 +47,14 @@ struct pcn_seq {
 	uint64_t lost;		/* events missed, counted so far */
 };
 
-/* Reads everything queued on fd, calling fn for each event and adding
+/* Reads what is queued on fd, up to about max events (whole batches),
+ * calling fn for each event and adding
  * the gaps to seq->lost.  Returns the number of events, or -ENOBUFS when
  * the kernel dropped some because the socket's buffer was full (the
  * caller must re-read /proc: it cannot know which were lost; their
  * number shows in seq->lost once later events of their CPUs arrive), or
  * another -errno. */
-int pcn_read(int fd, struct pcn_seq *seq,
+int pcn_read(int fd, struct pcn_seq *seq, int max,
 	     void (*fn)(const struct pcn_event *ev, void *arg), void *arg);
 
 void pcn_seq_free(struct pcn_seq *seq);

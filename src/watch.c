@@ -39,6 +39,10 @@
  * brings PCN_BUSY events (see pause_connector). */
 #define PCN_BUSY 16
 #define PCN_PAUSE_S 0.002
+/* Events handled per wake-up: a hang-up during their handling is timed
+ * only at the next epoll_wait, so a long queue is taken in parts (~1 ms
+ * each here). */
+#define PCN_PART 256
 
 struct watch_options {
 	bool listen;
@@ -281,7 +285,7 @@ static void on_event(const struct pcn_event *ev, void *arg)
 	zomtab_event(arg, ev);
 }
 
-/* Drains the connector; after ENOBUFS the rest of the queue is still
+/* Drains the connector, or takes PCN_PART events of it; after ENOBUFS the rest of the queue is still
  * good, and a census will find what was lost.  A gap in the event
  * numbers without ENOBUFS also asks for one: the kernel drops an event
  * silently when it cannot allocate its message (GFP_NOWAIT), which was
@@ -291,9 +295,12 @@ static int read_connector(struct watch *w)
 	uint64_t lost = w->seq.lost;
 	int n, total = 0;
 
-	while ((n = pcn_read(w->pcn, &w->seq, on_event, w->zt)) != 0) {
+	while ((n = pcn_read(w->pcn, &w->seq, PCN_PART - total, on_event,
+			     w->zt)) != 0) {
 		if (n > 0)
 			total += n;
+		if (n > 0 && total >= PCN_PART)
+			break;	/* more: epoll reports it again at once */
 		if (n == -ENOBUFS) {
 			metrics_overflow(w->m);
 			w->rescan = true;
@@ -327,10 +334,10 @@ static void arm_connector(struct watch *w, uint32_t events)
  * the pidfds stay armed, so releases are still timed at once; an exit
  * is then handled up to PCN_PAUSE_S later, and a zombie released
  * meanwhile has its lifetime that much more of an upper bound.  A quiet
- * machine never pauses. */
+ * machine never pauses, and neither does a queue left unread. */
 static void pause_connector(struct watch *w, int events, double now)
 {
-	if (events < PCN_BUSY)
+	if (events < PCN_BUSY || events >= PCN_PART)
 		return;
 	arm_connector(w, 0);
 	w->pcn_resume = now + PCN_PAUSE_S;
