@@ -475,8 +475,11 @@ fuzz:
 WATCH_SCN = \
 	tests/scn/watch_tree \
 	tests/scn/watch_leaker \
-	tests/scn/watch_burst
+	tests/scn/watch_burst \
+	tests/scn/latprobe
 check_PROGRAMS += $(WATCH_SCN)
+tests_scn_latprobe_CFLAGS = $(AM_CFLAGS) -pthread
+tests_scn_latprobe_LDFLAGS = -pthread
 tests_scn_watch_tree_SOURCES = tests/scn/watch_tree.c tests/scn/scn.h
 tests_scn_watch_leaker_SOURCES = tests/scn/watch_leaker.c tests/scn/scn.h
 tests_scn_watch_burst_SOURCES = tests/scn/watch_burst.c tests/scn/scn.h
