@@ -10,7 +10,10 @@ stop shows a stand-in), signal mask, sleeps and SIGCHLD count, and exit
 as untraced; nothing may be left stopped or traced.  The steps are those
 of both architectures (inject.c, inject_aarch64.c): the points the one
 in use never reaches leave zwatch alive, and the run is then checked the
-same way.  Run by make check-vm only (tests/vm/tests.list); on the host,
+same way.  Whether the SA_NOCLDWAIT probe reaches a point is timing (a
+SIGCHLD that comes first makes it give up until the next stop): there a
+point must be reached in one of 5 runs, and every run is checked.  Run
+by make check-vm only (tests/vm/tests.list); on the host,
 test_inject_kill.py and test_kill_random.py cover it."""
 import os
 import re
@@ -51,27 +54,50 @@ def test(t):
         t.eq(rc, want_rc, f"{what}: untraced run exits {want_rc}")
         want = sorted(re.sub(r"pid=\d+", "pid=N", out).splitlines())
         for step in ("-",) + COMMON + AARCH64:
-            cmd = [killrun, step, zw, "-j", "-o", "/tmp/killrun.trace",
-                   "--no-summary"] + opts + ["--"] + argv
-            rc, out, err, _, _ = t.run_cmd(cmd, timeout=60,
-                                           what=f"{what} {step}")
-            prog, zst, orphans, harm = split(re.sub(r"pid=\d+", "pid=N", out))
-            if rc != 0 or len(zst) != 1:
-                t.eq(rc, 0, f"{what} {step}: killrun ran ({err.strip()})")
-                continue
-            killed = zst[0].startswith("killed SIGKILL")
             must = step in COMMON or (step in AARCH64 and arch == "aarch64")
-            if must:
+            # Whether a run reaches the point is timing: the SA_NOCLDWAIT
+            # probe is given up when the next SIGCHLD comes first (it is
+            # the program's, delivered as it came), and the three
+            # children exit together.  Every run is checked for harm;
+            # the point must be reached in one of RUNS.
+            for attempt in range(1, RUNS + 1):
+                killed = run_step(t, killrun, zw, step, what, argv, opts,
+                                  want, want_rc, attempt, must)
+                if killed is None or killed or not must:
+                    break
+            if must and killed is not None:
                 t.check(killed, f"{what} {step}: zwatch died by SIGKILL (the "
-                        "kill point was reached)", zst[0])
-            elif step == "-":
+                        f"kill point was reached, in {attempt} of at most "
+                        f"{RUNS} runs)", "")
+            elif step == "-" and killed is not None:
                 t.check(not killed, f"{what}: zwatch lives without a kill "
-                        "point", zst[0])
-            status = orphans[0] if killed and orphans else zst[0]
-            t.eq(status, f"exited {want_rc}", f"{what} {step}: the program's "
-                 "exit status as untraced")
-            t.eq(prog, want, f"{what} {step}: output as untraced")
-            t.eq(harm, [], f"{what} {step}: nothing left stopped or traced")
+                        "point", "")
 
+
+RUNS = 5
+
+
+def run_step(t, killrun, zw, step, what, argv, opts, want, want_rc, attempt,
+             must):
+    """One killrun at step; None if it did not run, else whether zwatch
+    was killed.  The program must exit and print as untraced, and
+    nothing may be left stopped or traced."""
+    cmd = [killrun, step, zw, "-j", "-o", "/tmp/killrun.trace",
+           "--no-summary"] + opts + ["--"] + argv
+    run = f"{what} {step}" + (f" (run {attempt})" if attempt > 1 else "")
+    rc, out, err, _, _ = t.run_cmd(cmd, timeout=60, what=run)
+    prog, zst, orphans, harm = split(re.sub(r"pid=\d+", "pid=N", out))
+    if rc != 0 or len(zst) != 1:
+        t.eq(rc, 0, f"{run}: killrun ran ({err.strip()})")
+        return None
+    killed = zst[0].startswith("killed SIGKILL")
+    if must and not killed:
+        t.note(f"{run}: zwatch {zst[0]}")
+    status = orphans[0] if killed and orphans else zst[0]
+    t.eq(status, f"exited {want_rc}", f"{run}: the program's exit status "
+         "as untraced")
+    t.eq(prog, want, f"{run}: output as untraced")
+    t.eq(harm, [], f"{run}: nothing left stopped or traced")
+    return killed
 
 zwtest.main(test)
