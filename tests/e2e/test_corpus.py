@@ -22,7 +22,8 @@ which reaps them and says so), once untraced and once under zwatch
     status) is zwatch's.
 
 CORPUS_RUNS (default 1) repeats the whole corpus: `make stress` runs it
-20 times.  Without the proc connector (not root, another network
+20 times.  CORPUS_CMD="shell command" checks that command alone, the same
+way.  Without the proc connector (not root, another network
 namespace) the kernel cross-check is left out and said so."""
 import os
 import re
@@ -256,6 +257,9 @@ def one(t, tmp, run, name, argv, sort):
 
 def test(t):
     progs = programs(t, t.tmpdir)
+    if os.environ.get("CORPUS_CMD"):    # one shell command, to try a program
+        progs = [("CORPUS_CMD", ["sh", "-c", os.environ["CORPUS_CMD"]],
+                  False, None)]
     missing = sorted({tool for _, _, _, tool in progs
                       if tool and not shutil.which(tool)})
     if missing:

@@ -86,6 +86,15 @@ static void test_records(void)
 	feed_reap(m, 1.5, 200, 0, ZW_REAPER_AUTOREAP);
 	CHECK_INT(l->final, ZW_FINAL_AUTOREAPED);
 	CHECK(fabs(life_zombie_seconds(l, 9) - 0.5) < 1e-9);
+
+	/* An exit seen and then autoreaped: released inside that exit. */
+	feed_spawn(m, 2.0, 201, 100, 100);
+	feed_exit(m, 2.1, 201, 0, 0);
+	feed_reap(m, 2.102, 201, 0, ZW_REAPER_AUTOREAP);
+	l = model_lookup(m, 201);
+	CHECK_INT(l->final, ZW_FINAL_AUTOREAPED);
+	CHECK(fabs(l->reaped - 2.1) < 1e-9);
+	CHECK(fabs(life_zombie_seconds(l, 9)) < 1e-9);
 	model_free(m);
 }
 
