@@ -5,7 +5,8 @@ control and pipelines, Python subprocess (also through posix_spawn),
 os.posix_spawn and multiprocessing (fork, spawn, forkserver), tini and
 dumb-init as subreaper and as pid 1 of a pid namespace (dumb-init also
 dying with a zombie left, tini with orphans it kills), timeout, setsid,
-and a pidfd waiter.
+a pidfd waiter, and perl (system, backticks, pipes, fork and waitpid, a
+child autoreaped under $SIG{CHLD} = "IGNORE").
 
 Each runs under tests/scn/subreaper_run S (orphans that escape go to S,
 which reaps them and says so), once untraced and once under zwatch
@@ -17,7 +18,8 @@ which reaps them and says so), once untraced and once under zwatch
     else, with the kernel's parent at birth and exit status;
   - every process is reaped, and by whom the kernel says: its parent at
     exit (proc connector), or the adopter a reparent event names when that
-    parent died first; no reaper unknown, none wrong;
+    parent died first, or autoreaped where the kernel's exit event names
+    no parent; no reaper unknown, none wrong;
   - S's own view, and the Python program's, of whom they reaped (pid and
     status) is zwatch's.
 
@@ -76,6 +78,17 @@ if __name__ == "__main__":
         print(method, sorted(q.exitcode for q in ps))
 """
 
+# perl's system(), backticks, a pipe open and close, fork and waitpid,
+# then $SIG{CHLD} = "IGNORE": a child autoreaped.
+PERL = r"""
+system("sh", "-c", "exit 3"); print $? >> 8, "\n";
+print `echo backticks`;
+open(my $f, "-|", "echo pipe") or die; print <$f>; close($f);
+my $p = fork(); if (!$p) { exit 7 } waitpid($p, 0); print $? >> 8, "\n";
+$SIG{CHLD} = "IGNORE"; fork or exit 2; select(undef, undef, undef, 0.2);
+print "end\n";
+"""
+
 # An orphan: the inner sh leaves a subshell behind that exits 3 later.
 ORPHAN = 'sh -c "(sleep 0.05; exit 3) &"; sleep 0.2; echo done'
 
@@ -126,6 +139,7 @@ def programs(t, tmp):
         ("setsid", ["setsid", "-w", "sh", "-c", "echo s; exit 5"], False,
          "setsid"),
         ("pidfd waiter", [pidfd, "20"], False, None),
+        ("perl", ["perl", "-e", PERL], False, "perl"),
     ]
 
 
@@ -168,6 +182,10 @@ def check_reapers(t, what, tr, sub):
     mine = subreaper_view(tr.stdout)
     for lc in tr.lifecycles:
         pid = lc["pid"]
+        autoreaped = lc["final"] == "autoreaped" and \
+            lc["reaper"] == "autoreap" and lc["reaped_by"] is None
+        if autoreaped:
+            continue
         if lc["final"] not in ("reaped",) or lc["reaper"] is None:
             bad.append(f"{pid} ({lc['comm']}): final {lc['final']}, reaper "
                        f"{lc['reaper']}, by {lc['reaped_by']}")
@@ -203,6 +221,13 @@ def check_kernel(t, what, tr, pc, sub):
                        f"kernel wait status {raw:#x}")
         pae = pc.parent_at_exit.get(pid)
         by = lc["reaped_by"]
+        # The kernel names no parent at exit for a task it released
+        # inside exit_notify(): an autoreap's event always says 0.
+        if lc["reaper"] == "autoreap":
+            if pae:
+                bad.append(f"{pid}: autoreaped, but the kernel's exit "
+                           f"event names parent {pae}")
+            continue
         # 0: released before the kernel wrote the event, which it does
         # after exit_notify() and only for a task still hashed: autoreap,
         # or a parent already blocked in a wait on another CPU (xargs's
