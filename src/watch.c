@@ -285,11 +285,12 @@ static void on_event(const struct pcn_event *ev, void *arg)
 	zomtab_event(arg, ev);
 }
 
-/* Drains the connector, or takes PCN_PART events of it; after ENOBUFS the rest of the queue is still
- * good, and a census will find what was lost.  A gap in the event
- * numbers without ENOBUFS also asks for one: the kernel drops an event
- * silently when it cannot allocate its message (GFP_NOWAIT), which was
- * seen here with 30,000 zombies. */
+/* Drains the connector, or takes PCN_PART events of it; after ENOBUFS
+ * the rest of the queue is still good, and a census will find what was
+ * lost.  A gap in the event numbers without ENOBUFS also asks for one:
+ * an overflowing netlink socket says ENOBUFS once, then drops events
+ * silently until its queue has been read empty (the gaps then equal the
+ * socket's Drops in /proc/net/netlink: make stress-watch checks it). */
 static int read_connector(struct watch *w)
 {
 	uint64_t lost = w->seq.lost;
