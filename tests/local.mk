@@ -495,7 +495,8 @@ WATCH_E2E_TESTS = \
 	tests/e2e/test_watch_prometheus.py \
 	tests/e2e/test_watch_restart.py \
 	tests/e2e/test_watch_unprivileged.py \
-	tests/e2e/test_watch_usage.py
+	tests/e2e/test_watch_usage.py \
+	tests/e2e/test_watch_vm.py
 TESTS += $(WATCH_E2E_TESTS)
 EXTRA_DIST += $(WATCH_E2E_TESTS) tests/watchtest.py tests/stress_watch.py \
 	contrib/prometheus/zwatch-alerts.yml contrib/prometheus/prometheus.yml \
