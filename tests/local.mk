@@ -536,7 +536,10 @@ EXTRA_DIST += \
 	tests/vm/run-vm.sh \
 	tests/vm/init.sh \
 	tests/vm/vmtool.py \
-	tests/vm/tests.list
+	tests/vm/tests.list \
+	tests/vm/systemd/run.sh \
+	tests/vm/systemd/units.sh \
+	tests/vm/systemd/check.py
 
 check-vm: zwatch
 	$(MAKE) $(AM_MAKEFLAGS) $(check_PROGRAMS)

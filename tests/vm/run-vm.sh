@@ -23,7 +23,10 @@
 #     initramfs and boots it with each kernel (qemu, TCG: no KVM needed),
 #     console to a log;
 #  6. unpacks the results from the console and runs each test again with
-#     ZWTEST_REPLAY: the same assertions on what zwatch wrote in the VM.
+#     ZWTEST_REPLAY: the same assertions on what zwatch wrote in the VM;
+#  7. x86_64: boots the host's systemd as PID 1 with
+#     contrib/systemd/zwatch-watch.service as shipped and checks what it
+#     made of it (test_systemd_unit: tests/vm/systemd/).
 #
 # Run from the build tree with abs_top_srcdir/abs_top_builddir set (the
 # make target does).  Environment: ZW_VM_KERNEL=PATH boots that kernel
@@ -165,14 +168,101 @@ else
 	bin=$build
 fi
 
+# Shared libraries: DT_NEEDED, recursively, from ARCH's multiarch dirs;
+# ld.so at the path PT_INTERP names.
+libdirs="/lib/$triplet /usr/lib/$triplet"
+copy_needed() {	# copy_needed ELF...
+	local f lib d
+	for f in "$@"; do
+		for lib in $(readelf -d "$f" 2> /dev/null |
+				sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+			[ -e "$root/lib/$lib" ] && continue
+			for d in $libdirs; do
+				if [ -e "$d/$lib" ]; then
+					cp -L "$d/$lib" "$root/lib/$lib" &&
+						copy_needed "$root/lib/$lib"
+					break
+				fi
+			done
+			[ -e "$root/lib/$lib" ] || die "$lib (needed by $f) not in $libdirs"
+		done
+	done
+}
+# --- 7 (run last). x86_64: contrib/systemd/zwatch-watch.service under systemd as
+# PID 1 (the host's systemd, Debian 12's 252, in an initramfs of its
+# own; /usr is / there, so the unit's /usr/local/bin/zwatch is
+# /local/bin/zwatch), checked by tests/vm/systemd/check.py.
+systemd_unit_vm() {	# systemd_unit_vm KERNEL-SERIES
+	local sd=$work/systemd t0 r root
+	if [ ! -x /lib/systemd/systemd ] || ! command -v systemctl > /dev/null; then
+		echo "SKIP: test_systemd_unit [$arch]: no systemd on the host (apt-get install systemd)"
+		return 0
+	fi
+	[ "$1" = custom ] && kernel=$ZW_VM_KERNEL || kernel_of "$1"
+	root=$sd/root
+	rm -rf "$sd" && mkdir -p "$root/bin" "$root/lib/systemd" "$root/local/bin" \
+		"$root/scn" "$root/etc" "$root/proc" "$root/sys" "$root/dev" \
+		"$root/run" "$root/tmp" "$root/var" || die "cannot make $root"
+	ln -s . "$root/usr" && ln -s bin "$root/sbin" &&
+		cp "$cache/busybox-static_$debarch/bin/busybox" "$root/bin/" &&
+		for a in sh wget sleep cat grep poweroff; do
+			ln -s busybox "$root/bin/$a" || die "cannot link $a"
+		done &&
+		cp /lib/systemd/systemd "$root/lib/systemd/" &&
+		cp "$(command -v systemctl)" "$root/bin/" &&
+		cp "$bin/zwatch" "$root/local/bin/" &&
+		cp "$bin/tests/scn/watch_leaker" "$root/scn/" &&
+		cp "$src/tests/vm/systemd/run.sh" "$root/zwtest-run.sh" &&
+		printf 'NAME="zwatch test"\nID=zwtest\n' > "$root/etc/os-release" &&
+		: > "$root/etc/machine-id" &&
+		printf 'root:x:0:0::/:/bin/sh\nnobody:x:65534:65534::/:/bin/sh\n' \
+			> "$root/etc/passwd" &&
+		printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group" &&
+		sh "$src/tests/vm/systemd/units.sh" "$root" \
+			"$src/contrib/systemd/zwatch-watch.service" ||
+		die "cannot fill $root"
+	local libdirs="$libdirs /usr/lib/$triplet/systemd"
+	copy_needed "$root/lib/systemd/systemd" "$root/bin/systemctl" \
+		"$root/local/bin/zwatch" "$root/scn/watch_leaker"
+	interp=$(readelf -l "$root/local/bin/zwatch" | sed -n 's/.*interpreter: \(.*\)\]/\1/p')
+	mkdir -p "$root$(dirname "$interp")" && cp -L "$interp" "$root$interp" ||
+		die "cannot copy $interp"
+	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$sd/initrd.gz" ||
+		die "cpio failed"
+	t0=$(now)
+	nice -n 10 timeout 600 "$qemu" $machine -m 1024 -smp 1 -nographic \
+		-no-reboot -kernel "$kernel" -initrd "$sd/initrd.gz" \
+		-append "console=$console panic=-1 quiet $kargs rdinit=/lib/systemd/systemd systemd.unit=zwtest.target systemd.log_target=console" \
+		< /dev/null > "$sd/console.log" 2>&1
+	say "systemd VM: qemu exit $? after $(($(now) - t0)) s (console: $sd/console.log)"
+	if python3 "$src/tests/vm/systemd/check.py" "$sd/console.log" > "$sd/check.log" 2>&1; then
+		r=PASS
+	else
+		r=FAIL
+		systemd_rc=1
+	fi
+	echo "$r: test_systemd_unit [$arch, $1]"
+	[ "$r" = PASS ] || sed 's/^/    /' "$sd/check.log" | grep -E '^    (FAIL|#)' | head -n 20
+}
 # --- 4. the plan: each test once on the host, recording its commands
 # "only=ARCH,..." in tests.list: that test runs on those architectures only.
 if [ -n "${ZW_VM_TESTS:-}" ]; then
-	tests=$ZW_VM_TESTS
+	tests=$(echo $ZW_VM_TESTS | tr ' ' '\n' | grep -vx test_systemd_unit)
 else
 	tests=$( (sed -e 's/#.*//' "$src/tests/vm/tests.list" | grep -vE "only=";
 		sed -e 's/#.*//' "$src/tests/vm/tests.list" |
 		grep -E "only=([a-z0-9_,]*,)?$arch([^a-z0-9_]|\$)") | sed 's/ .*//')
+fi
+systemd_rc=0
+systemd_last() {	# step 7, if asked for (by default it is)
+	case " ${ZW_VM_TESTS:-test_systemd_unit} " in
+	*" test_systemd_unit "*)
+		[ "$arch" = x86_64 ] && systemd_unit_vm "${kernels%% *}" ;;
+	esac
+}
+if [ -z "$tests" ]; then
+	systemd_last
+	exit $systemd_rc
 fi
 xfail_of() {	# xfail_of TEST: "xfail" if tests.list expects it to fail on $arch
 	grep -E "^$1 .*xfail=([a-z0-9_,]*,)?$arch([^a-z0-9_]|\$)" "$src/tests/vm/tests.list" > /dev/null &&
@@ -205,26 +295,6 @@ for f in "$bin"/tests/scn/*; do
 done
 # /bin/true is a file, not a symlink: exec events name the path the
 # kernel ran, and the tests expect /bin/true's (a hard link to busybox).
-# Shared libraries: DT_NEEDED, recursively, from ARCH's multiarch dirs;
-# ld.so at the path PT_INTERP names.
-libdirs="/lib/$triplet /usr/lib/$triplet"
-copy_needed() {	# copy_needed ELF...
-	local f lib d
-	for f in "$@"; do
-		for lib in $(readelf -d "$f" 2> /dev/null |
-				sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
-			[ -e "$root/lib/$lib" ] && continue
-			for d in $libdirs; do
-				if [ -e "$d/$lib" ]; then
-					cp -L "$d/$lib" "$root/lib/$lib" &&
-						copy_needed "$root/lib/$lib"
-					break
-				fi
-			done
-			[ -e "$root/lib/$lib" ] || die "$lib (needed by $f) not in $libdirs"
-		done
-	done
-}
 copy_needed "$root/bin/zwatch" "$root"/scn/*
 interp=$(readelf -l "$root/bin/zwatch" | sed -n 's/.*interpreter: \(.*\)\]/\1/p')
 [ -n "$interp" ] || die "no interpreter in zwatch"
@@ -282,5 +352,7 @@ boot_and_check() {	# boot_and_check KERNEL-SERIES
 for k in $kernels; do
 	boot_and_check "$k"
 done
+
+systemd_last
 say "total $(($(now) - t_start)) s"
-exit $rc_all
+exit $((rc_all | systemd_rc))
