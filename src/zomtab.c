@@ -58,6 +58,7 @@ struct parent_info {
 	bool in_cgroup;		/* --cgroup matches (or none given) */
 	char comm[16];
 	char cgroup[METRICS_LABEL_MAX + 1];
+	int pidfd;		/* -1 until a release asks (parent_gone) */
 };
 
 struct zomtab {
@@ -73,6 +74,7 @@ struct zomtab {
 	bool hup_works;		/* pidfds hang up at release (6.9+) */
 	size_t npolled;		/* zombies without a working hang-up */
 	size_t npidfds, pidfd_max;	/* open, and the most we open */
+	size_t nparent_fds;	/* of npidfds, parents' (parent_gone) */
 	double next_poll;	/* when zomtab_poll() is due */
 	struct zombie *dead;	/* released, to be freed after the batch */
 	struct parent_info unknown;
@@ -140,11 +142,19 @@ static bool cgroup_matches(const struct zomtab *zt, const char *cg)
 	       (cg[zt->cgroup_len] == '\0' || cg[zt->cgroup_len] == '/');
 }
 
+static void parent_free(struct zomtab *zt, struct parent_info *p)
+{
+	if (p && p->pidfd >= 0) {
+		close(p->pidfd);
+		zt->npidfds--;
+		zt->nparent_fds--;
+	}
+	free(p);
+}
+
 static void parent_drop(struct zomtab *zt, int tgid)
 {
-	struct parent_info *p = intmap_del(&zt->parents, tgid);
-
-	free(p);
+	parent_free(zt, intmap_del(&zt->parents, tgid));
 }
 
 static void parents_flush(struct zomtab *zt)
@@ -153,7 +163,7 @@ static void parents_flush(struct zomtab *zt)
 	size_t i = 0;
 
 	while (intmap_next(&zt->parents, &i, (void **)&p))
-		free(p);
+		parent_free(zt, p);
 	intmap_free(&zt->parents);
 	intmap_init(&zt->parents);
 }
@@ -178,6 +188,7 @@ static struct parent_info *parent_get(struct zomtab *zt, int tgid)
 	memcpy(p->comm, st.comm, sizeof(p->comm));
 	p->in_cgroup = cgroup_matches(zt, cgroup);
 	p->series = -1;
+	p->pidfd = -1;
 	/* cut at the label limit, as the metrics would */
 	snprintf(p->cgroup, sizeof(p->cgroup), "%.*s",
 		 (int)sizeof(p->cgroup) - 1, cgroup);
@@ -342,6 +353,29 @@ static bool parent_exited(int tgid)
 	return exited;
 }
 
+/* Whether parent tgid has exited, from a pidfd kept in its entry: in a
+ * fork storm opening and closing one at each release was half of
+ * zwatch's system calls.  Parents hold at most an eighth of the pidfd
+ * budget, which is the zombies'. */
+static bool parent_gone(struct zomtab *zt, int tgid)
+{
+	struct parent_info *p = intmap_get(&zt->parents, tgid);
+
+	if (!p)
+		return parent_exited(tgid);
+	if (p->pidfd < 0 && zt->npidfds < zt->pidfd_max &&
+	    zt->nparent_fds < zt->pidfd_max / 8) {
+		p->pidfd = pidfd_open_pid(tgid);
+		if (p->pidfd < 0)
+			return errno == ESRCH;
+		zt->npidfds++;
+		zt->nparent_fds++;
+	}
+	if (p->pidfd < 0)
+		return parent_exited(tgid);
+	return pidfd_state(p->pidfd) & (POLLIN | POLLHUP);
+}
+
 /* A release by the parent at exit is sure while that parent lives: no
  * one else could take its child.  Seen once it has died, before its exit
  * event told of the adoption, it was either the parent's wait just
@@ -357,7 +391,7 @@ static void zombie_released(struct zomtab *zt, struct zombie *z, double now)
 	if (z->parent != z->orig_parent)
 		k = z->adopter_init ? REAPER_INIT : REAPER_SUBREAPER;
 	else
-		z->parent_gone = parent_exited(z->parent);
+		z->parent_gone = parent_gone(zt, z->parent);
 	metrics_release(zt->m, z->series, k, now - z->exit_ts);
 	if (zt->cfg.releases)
 		zombie_alert_release(zt->cfg.releases, z, now, k, false);
@@ -482,7 +516,7 @@ static void on_leader_exit(struct zomtab *zt, const struct pcn_event *ev)
 	now = clock_now();
 	tmp = *z;
 	free(z);
-	tmp.parent_gone = parent_exited(ev->ptgid);
+	tmp.parent_gone = parent_gone(zt, ev->ptgid);
 	metrics_release(zt->m, p->series, REAPER_PARENT, now - ev->ts);
 	if (zt->cfg.releases)
 		zombie_alert_release(zt->cfg.releases, &tmp, now, REAPER_PARENT,
