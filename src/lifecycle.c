@@ -144,11 +144,13 @@ static void apply_reap(struct model *m, struct zw_life *l,
 	l->reaper = ev->reap.reaper;
 	l->final = ev->reap.reaper == ZW_REAPER_AUTOREAP ?
 		   ZW_FINAL_AUTOREAPED : ZW_FINAL_REAPED;
-	/* An exit we saw end in an autoreap: the kernel released it inside
-	 * that exit (exit_notify), so it never was a zombie; the event's
-	 * time is when we learnt it.  (A zombie found at attach was one.) */
+	/* An exit we saw end in an autoreap by its own parent: the kernel
+	 * released it inside that exit (exit_notify), so it never was a
+	 * zombie; the event's time is when we learnt it.  Not so for a
+	 * zombie found at attach, nor for one autoreaped when it was handed
+	 * to an adopter that ignores SIGCHLD: a zombie until then. */
 	if (l->final == ZW_FINAL_AUTOREAPED && !isnan(l->exited) &&
-	    l->exited < l->reaped)
+	    l->parent == l->ppid && l->exited < l->reaped)
 		l->reaped = l->exited;
 }
 

@@ -19,6 +19,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <math.h>
 #include <signal.h>
@@ -295,16 +296,20 @@ static int read_connector(struct watch *w)
 {
 	uint64_t lost = w->seq.lost;
 	int n, total = 0;
+	bool drain = false;
 
-	while ((n = pcn_read(w->pcn, &w->seq, PCN_PART - total, on_event,
-			     w->zt)) != 0) {
+	while ((n = pcn_read(w->pcn, &w->seq, drain ? INT_MAX : PCN_PART - total,
+			     on_event, w->zt)) != 0) {
 		if (n > 0)
 			total += n;
-		if (n > 0 && total >= PCN_PART)
+		if (n > 0 && total >= PCN_PART && !drain)
 			break;	/* more: epoll reports it again at once */
 		if (n == -ENOBUFS) {
+			/* The socket drops everything until it has been
+			 * read empty: no parts then. */
 			metrics_overflow(w->m);
 			w->rescan = true;
+			drain = true;
 			continue;
 		}
 		if (n < 0) {

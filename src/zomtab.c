@@ -127,6 +127,7 @@ struct zomtab *zomtab_new(const struct zomtab_config *cfg, struct metrics *m,
 	zt->unknown.series = -1;
 	strcpy(zt->unknown.cgroup, "_unknown");
 	zt->unknown.in_cgroup = !cfg->cgroup;
+	zt->unknown.pidfd = -1;
 	return zt;
 }
 

@@ -95,6 +95,18 @@ static void test_records(void)
 	CHECK_INT(l->final, ZW_FINAL_AUTOREAPED);
 	CHECK(fabs(l->reaped - 2.1) < 1e-9);
 	CHECK(fabs(life_zombie_seconds(l, 9)) < 1e-9);
+
+	/* Handed to an adopter that ignores SIGCHLD, autoreaped then: it
+	 * was a zombie from its exit to that moment. */
+	feed_spawn(m, 3.0, 202, 100, 100);
+	feed_exit(m, 3.1, 202, 0, 0);
+	e = ev(ZW_EV_REPARENT, 3.6, 202);
+	e.reparent.from = 100;
+	e.reparent.to = 1;
+	model_feed(m, &e);
+	feed_reap(m, 3.6, 202, 0, ZW_REAPER_AUTOREAP);
+	l = model_lookup(m, 202);
+	CHECK(fabs(life_zombie_seconds(l, 9) - 0.5) < 1e-9);
 	model_free(m);
 }
 
