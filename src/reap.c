@@ -316,6 +316,25 @@ void reap_attribute_unseen(struct tracer *tr, struct proc *p)
 		    NULL, NULL);
 }
 
+/* p's release is due for attribution, and no stop of its parent told.
+ * A parent still runnable may not have had a CPU since (a wait that
+ * reaped makes it runnable until its syscall-exit stop; a SIGCHLD
+ * pending makes it so until its signal stop, which tells an autoreap):
+ * on a loaded machine that took longer than ATTRIBUTION_DELAY (a horde
+ * under ASan: 110 ms, and its autoreap was taken for the parent's
+ * reap).  So the decision waits while the parent is runnable, up to
+ * RUNNABLE_GRACE after the release. */
+bool reap_parent_on_its_way(struct tracer *tr, const struct proc *p, double t)
+{
+	struct proc *parent = tasks_proc(&tr->tasks, p->parent);
+	struct proc_stat ps;
+
+	if (!parent || parent->exited || parent->nthreads == 0 ||
+	    t - p->released_at > RUNNABLE_GRACE)
+		return false;
+	return stat_of(tr, parent->pid, &ps) == 0 && ps.state == 'R';
+}
+
 /* p was released at time t.  If its parent is traced and alive, the stop
  * that shows the wait is at most moments away: wait for it briefly. */
 void reap_released(struct tracer *tr, struct proc *p, double t,

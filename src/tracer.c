@@ -826,6 +826,13 @@ static double run_deadlines(struct tracer *tr, bool flush)
 			next = p->release_deadline - t;
 			break;
 		}
+		if (!flush && reap_parent_on_its_way(tr, p, t)) {
+			/* Later, at the tail: the list stays in order. */
+			p->release_deadline = t + ATTRIBUTION_DELAY;
+			list_del(&p->pending);
+			list_add_tail(&tr->tasks.unattributed, &p->pending);
+			continue;
+		}
 		reap_attribute_unseen(tr, p);
 	}
 	release_held(tr, flush);
@@ -1159,18 +1166,27 @@ static int start_root(struct tracer *tr, const struct options *opts,
 	return 0;
 }
 
-/* Whether a zombie we saw exit has not been released yet. */
-static bool unreleased_zombies(struct tracer *tr)
+/* Whether a zombie we saw exit has not been released yet: 1, or 2 if
+ * the parent of one is runnable (on a loaded machine it may not have had
+ * a CPU yet to reap it: an untraced subreaper under ASan took longer than
+ * ATTRIBUTION_DELAY, and its reap was missed). */
+static int unreleased_zombies(struct tracer *tr)
 {
+	int found = 0;
 	void *val;
 
 	for (size_t i = 0; intmap_next(&tr->tasks.by_pid, &i, &val);) {
 		const struct proc *p = val;
+		struct proc_stat ps;
 
-		if (p->exited && p->release == REL_NONE && p->pid != tr->self)
-			return true;
+		if (!p->exited || p->release != REL_NONE || p->pid == tr->self)
+			continue;
+		if (p->parent > 0 && procfs_stat(p->parent, &ps) == 0 &&
+		    ps.state == 'R')
+			return 2;
+		found = 1;
 	}
-	return false;
+	return found;
 }
 
 /* The event loop proper, until nothing is traced or we must let go. */
@@ -1199,8 +1215,9 @@ static void run(struct tracer *tr)
 	 * about to happen: a parent blocked in a wait needs a moment to run
 	 * once we collected its child. */
 	wait_events(tr, 0);
-	for (double end = now(tr) + ATTRIBUTION_DELAY;
-	     unreleased_zombies(tr) && now(tr) < end;) {
+	for (double start = now(tr), left;
+	     (left = unreleased_zombies(tr)) != 0 &&
+	     now(tr) < start + (left == 2 ? RUNNABLE_GRACE : ATTRIBUTION_DELAY);) {
 		wait_events(tr, 0.005);		/* a pidfd, or a moment */
 		if (tr->tasks.npolled)
 			reap_poll(tr);

@@ -23,6 +23,7 @@
 
 /* How long a release may wait for the stop that tells who did it. */
 #define ATTRIBUTION_DELAY 0.05
+#define RUNNABLE_GRACE 1.0	/* reap_parent_on_its_way */
 /* Polling period for releases when pidfds are unavailable. */
 #define POLL_PERIOD 0.02
 /* /proc/PID/stat files kept open at most (reap.c). */
@@ -95,6 +96,7 @@ void reap_finish(struct tracer *tr, struct proc *p, double t, int by,
 		 int by_tid, enum zw_reaper reaper, const char *syscall,
 		 const char *via);
 void reap_attribute_unseen(struct tracer *tr, struct proc *p);
+bool reap_parent_on_its_way(struct tracer *tr, const struct proc *p, double t);
 void reap_released(struct tracer *tr, struct proc *p, double t, bool at_exit);
 bool reap_watch(struct tracer *tr, struct proc *p, bool at_exit);
 bool reap_defer_watch(struct tracer *tr, struct proc *p);
