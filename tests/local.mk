@@ -32,6 +32,7 @@ check_PROGRAMS += \
 	tests/scn/thread_reaper \
 	tests/scn/sigkill_child \
 	tests/scn/abort_child \
+	tests/scn/adopt_ign \
 	tests/scn/subreaper_double_fork \
 	tests/scn/subreaper_run \
 	tests/scn/vfork_exec \
@@ -107,6 +108,7 @@ E2E_TESTS = \
 	tests/e2e/test_sigkill_child.py \
 	tests/e2e/test_abort_child.py \
 	tests/e2e/test_subreaper_double_fork.py \
+	tests/e2e/test_adopt_ign.py \
 	tests/e2e/test_vfork_exec.py \
 	tests/e2e/test_clone_parent.py \
 	tests/e2e/test_thread_exec.py \
