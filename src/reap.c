@@ -327,12 +327,19 @@ void reap_attribute_unseen(struct tracer *tr, struct proc *p)
 bool reap_parent_on_its_way(struct tracer *tr, const struct proc *p, double t)
 {
 	struct proc *parent = tasks_proc(&tr->tasks, p->parent);
-	struct proc_stat ps;
 
 	if (!parent || parent->exited || parent->nthreads == 0 ||
 	    t - p->released_at > RUNNABLE_GRACE)
 		return false;
-	return stat_of(tr, parent->pid, &ps) == 0 && ps.state == 'R';
+	return reap_runnable(tr, parent->pid);
+}
+
+/* Whether pid, traced or not, is runnable (state R) right now. */
+bool reap_runnable(struct tracer *tr, int pid)
+{
+	struct proc_stat ps;
+
+	return pid > 0 && stat_of(tr, pid, &ps) == 0 && ps.state == 'R';
 }
 
 /* p was released at time t.  If its parent is traced and alive, the stop

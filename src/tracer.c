@@ -1177,12 +1177,10 @@ static int unreleased_zombies(struct tracer *tr)
 
 	for (size_t i = 0; intmap_next(&tr->tasks.by_pid, &i, &val);) {
 		const struct proc *p = val;
-		struct proc_stat ps;
 
 		if (!p->exited || p->release != REL_NONE || p->pid == tr->self)
 			continue;
-		if (p->parent > 0 && procfs_stat(p->parent, &ps) == 0 &&
-		    ps.state == 'R')
+		if (reap_runnable(tr, p->parent))
 			return 2;
 		found = 1;
 	}

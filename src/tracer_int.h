@@ -97,6 +97,7 @@ void reap_finish(struct tracer *tr, struct proc *p, double t, int by,
 		 const char *via);
 void reap_attribute_unseen(struct tracer *tr, struct proc *p);
 bool reap_parent_on_its_way(struct tracer *tr, const struct proc *p, double t);
+bool reap_runnable(struct tracer *tr, int pid);
 void reap_released(struct tracer *tr, struct proc *p, double t, bool at_exit);
 bool reap_watch(struct tracer *tr, struct proc *p, bool at_exit);
 bool reap_defer_watch(struct tracer *tr, struct proc *p);

@@ -342,6 +342,11 @@ void zomtab_batch_end(struct zomtab *zt)
 
 /* Whether tgid has exited (or is gone): its pidfd reads POLLIN from its
  * exit_notify on, which hands its children to their adopter first. */
+static bool pidfd_exited(int fd)
+{
+	return pidfd_state(fd) & (POLLIN | POLLHUP);
+}
+
 static bool parent_exited(int tgid)
 {
 	int fd = pidfd_open_pid(tgid);
@@ -349,7 +354,7 @@ static bool parent_exited(int tgid)
 
 	if (fd < 0)
 		return errno == ESRCH;
-	exited = pidfd_state(fd) & (POLLIN | POLLHUP);
+	exited = pidfd_exited(fd);
 	close(fd);
 	return exited;
 }
@@ -362,9 +367,7 @@ static bool parent_gone(struct zomtab *zt, int tgid)
 {
 	struct parent_info *p = intmap_get(&zt->parents, tgid);
 
-	if (!p)
-		return parent_exited(tgid);
-	if (p->pidfd < 0 && zt->npidfds < zt->pidfd_max &&
+	if (p && p->pidfd < 0 && zt->npidfds < zt->pidfd_max &&
 	    zt->nparent_fds < zt->pidfd_max / 8) {
 		p->pidfd = pidfd_open_pid(tgid);
 		if (p->pidfd < 0)
@@ -372,9 +375,7 @@ static bool parent_gone(struct zomtab *zt, int tgid)
 		zt->npidfds++;
 		zt->nparent_fds++;
 	}
-	if (p->pidfd < 0)
-		return parent_exited(tgid);
-	return pidfd_state(p->pidfd) & (POLLIN | POLLHUP);
+	return p && p->pidfd >= 0 ? pidfd_exited(p->pidfd) : parent_exited(tgid);
 }
 
 /* A release by the parent at exit is sure while that parent lives: no
